@@ -1,0 +1,185 @@
+/**
+ * What the rest of Clara sees of the main database: plain rows (camelCase, real Dates and booleans) and
+ * repositories. The Kysely schema types (snake_case, the original's storage representations) stay inside src/db.
+ */
+
+export type DatabaseDialect = 'sqlite' | 'postgres';
+
+export interface ProjectRow {
+  id: string;
+  ownerId: string;
+  name: string;
+}
+
+export interface SessionRow {
+  id: string;
+  projectId: string;
+  /** Session owner (`discord-dm-<id>`, `discord-channel-<id>`, `web-<user>`, `cli-<user>`). */
+  userId: string;
+  title: string | null;
+  archived: boolean;
+  startedAt: Date;
+  lastActivityAt: Date;
+  previousSessionId: string | null;
+  /** JSON text: the last messages of the previous session, written when this session replaced it. */
+  contextSnapshot: string | null;
+  sessionSummary: string | null;
+}
+
+export type MessageRole = 'user' | 'assistant';
+
+export interface MessageRow {
+  id: number;
+  sessionId: string;
+  /** Session owner, as in the original. */
+  userId: string;
+  role: MessageRole;
+  content: string;
+  createdAt: Date;
+  /** Platform message id for de-duplication (new column; null for old rows). */
+  platformMessageId: string | null;
+}
+
+export interface NewSession {
+  projectId: string;
+  userId: string;
+  title: string | null;
+  previousSessionId?: string | null;
+  contextSnapshot?: string | null;
+  /** Defaults to now. */
+  startedAt?: Date;
+}
+
+export interface NewMessage {
+  sessionId: string;
+  userId: string;
+  role: MessageRole;
+  content: string;
+  createdAt?: Date;
+  platformMessageId?: string | null;
+}
+
+export interface ChannelSummaryRow {
+  id: string;
+  channelId: string;
+  summary: string;
+  summaryCutoffAt: Date | null;
+  lastUpdatedAt: Date | null;
+}
+
+export type ChannelMode = 'active' | 'mention' | 'off';
+
+export interface ChannelConfigRow {
+  id: string;
+  channelId: string;
+  guildId: string;
+  mode: ChannelMode;
+  configuredBy: string | null;
+  configuredAt: Date | null;
+  updatedAt: Date | null;
+}
+
+export interface LogEntryInput {
+  timestamp: Date;
+  level: string;
+  loggerName: string;
+  message: string;
+  module?: string | null;
+  function?: string | null;
+  lineNumber?: number | null;
+  exception?: string | null;
+  /** Serialised to JSON text. */
+  extraData?: Record<string, unknown> | null;
+  userId?: string | null;
+  sessionId?: string | null;
+}
+
+export interface LogEntryRow extends Required<Omit<LogEntryInput, 'extraData'>> {
+  id: string;
+  extraData: Record<string, unknown> | null;
+}
+
+export interface LogEntryFilter {
+  level?: string;
+  /** Minimum severity: returns this level and above (debug < info < warning < error < critical). */
+  minLevel?: string;
+  loggerName?: string;
+  search?: string;
+  since?: Date;
+  limit?: number;
+}
+
+/** One LLM call's token usage (new table `llm_usage`). */
+export interface UsageInput {
+  sessionId: string | null;
+  /** The assistant message the call contributed to, when known. */
+  messageId: number | null;
+  userId: string | null;
+  provider: string;
+  model: string;
+  purpose: string;
+  tier: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number | null;
+  durationMs: number;
+  createdAt?: Date;
+}
+
+export interface UsageTotals {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+}
+
+export interface Repositories {
+  projects: {
+    /** The project named `name` owned by `ownerId`, created when missing. */
+    ensure(ownerId: string, name: string): Promise<ProjectRow>;
+  };
+  sessions: {
+    get(id: string): Promise<SessionRow | undefined>;
+    /** Most recently active non-archived session of this owner. */
+    findLatest(ownerId: string): Promise<SessionRow | undefined>;
+    create(input: NewSession): Promise<SessionRow>;
+    touch(id: string, at: Date): Promise<void>;
+    setSummary(id: string, summary: string): Promise<void>;
+    archive(id: string): Promise<void>;
+  };
+  messages: {
+    add(input: NewMessage): Promise<MessageRow>;
+    /** The last `limit` messages of a session in chronological order. */
+    recent(sessionId: string, limit: number): Promise<MessageRow[]>;
+    count(sessionId: string): Promise<number>;
+    lastByRole(sessionId: string, role: MessageRole): Promise<MessageRow | undefined>;
+    findByPlatformId(platformMessageId: string): Promise<MessageRow | undefined>;
+  };
+  channelSummaries: {
+    get(channelId: string): Promise<ChannelSummaryRow | undefined>;
+    upsert(channelId: string, summary: string, cutoffAt: Date | null): Promise<void>;
+  };
+  channelConfigs: {
+    get(channelId: string): Promise<ChannelConfigRow | undefined>;
+    set(input: { channelId: string; guildId: string; mode: ChannelMode; configuredBy: string | null }): Promise<void>;
+  };
+  logEntries: {
+    insertMany(entries: LogEntryInput[]): Promise<void>;
+    query(filter: LogEntryFilter): Promise<LogEntryRow[]>;
+  };
+  usage: {
+    record(input: UsageInput): Promise<void>;
+    totals(filter: { sessionId?: string; userId?: string; since?: Date }): Promise<UsageTotals>;
+  };
+}
+
+/** An open main database. */
+export interface Database {
+  readonly dialect: DatabaseDialect;
+  readonly repos: Repositories;
+  /** Runs pending migrations; returns the names applied. */
+  migrate(): Promise<string[]>;
+  /** Cheap connectivity check (`SELECT 1`). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
