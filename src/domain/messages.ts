@@ -109,4 +109,6 @@ export type ReplyErrorCode =
   | 'llm_not_found'
   | 'llm_timeout'
   | 'llm_unavailable'
+  | 'duplicate'
+  | 'aborted'
   | 'internal';

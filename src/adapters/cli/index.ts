@@ -1,0 +1,1 @@
+export { type ChatIo, type CliIdentity, runInteractiveChat, runPipedChat } from './chat.js';

@@ -1,0 +1,3 @@
+export { ToolRegistry } from './registry.js';
+export { baseToolName, genericStatus, toolEmoji } from './status.js';
+export { defineTool, type ToolContext, type ToolDefinition, type ToolResult } from './types.js';

@@ -1,0 +1,182 @@
+// Clara's chat page: plain browser JavaScript, no build step. Replies arrive as server-sent events over a POST.
+
+const messagesEl = document.getElementById('messages');
+const form = document.getElementById('composer');
+const input = document.getElementById('input');
+const sendButton = document.getElementById('send');
+const tierSelect = document.getElementById('tier');
+const setupEl = document.getElementById('setup');
+
+const params = new URLSearchParams(location.search);
+if (params.has('token')) {
+  sessionStorage.setItem('clara-token', params.get('token'));
+  history.replaceState(null, '', location.pathname);
+}
+const token = sessionStorage.getItem('clara-token');
+const authHeaders = token ? { authorization: `Bearer ${token}` } : {};
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+/** A small, safe Markdown subset: fenced code, inline code, bold, italics, links, paragraphs. */
+function renderMarkdown(text) {
+  const blocks = text.split(/```/);
+  return blocks
+    .map((block, index) => {
+      if (index % 2 === 1) {
+        const body = block.replace(/^[\w+-]*\n/, '');
+        return `<pre><code>${escapeHtml(body)}</code></pre>`;
+      }
+      return escapeHtml(block)
+        .split(/\n{2,}/)
+        .filter((p) => p.trim())
+        .map((p) =>
+          `<p>${p
+            .replace(/`([^`]+)`/g, '<code>$1</code>')
+            .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+            .replace(/(^|[^*])\*([^*\n]+)\*/g, '$1<em>$2</em>')
+            .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2" target="_blank" rel="noopener noreferrer">$1</a>')
+            .replace(/\n/g, '<br>')}</p>`,
+        )
+        .join('');
+    })
+    .join('');
+}
+
+function addMessage(role, text, extraClass = '') {
+  const el = document.createElement('div');
+  el.className = `message ${role} ${extraClass}`.trim();
+  el.dataset.role = role;
+  if (role === 'assistant') el.innerHTML = renderMarkdown(text);
+  else el.textContent = text;
+  messagesEl.append(el);
+  messagesEl.scrollTop = messagesEl.scrollHeight;
+  return el;
+}
+
+function addStatus(text, extraClass = '') {
+  const el = document.createElement('div');
+  el.className = `status ${extraClass}`.trim();
+  el.textContent = text;
+  messagesEl.append(el);
+  messagesEl.scrollTop = messagesEl.scrollHeight;
+  return el;
+}
+
+async function loadStatus() {
+  const response = await fetch('/api/status', { headers: authHeaders });
+  if (!response.ok) {
+    setupEl.hidden = false;
+    setupEl.textContent = (await response.json()).message ?? 'Clara is not reachable.';
+    return;
+  }
+  const status = await response.json();
+  if (!status.llm.ready) {
+    setupEl.hidden = false;
+    setupEl.innerHTML = `<strong>Clara has no language model yet.</strong> ${escapeHtml(status.llm.setupHint ?? '')
+      .replace(/`([^`]+)`/g, '<code>$1</code>')}`;
+  }
+}
+
+async function loadHistory() {
+  const response = await fetch('/api/messages', { headers: authHeaders });
+  if (!response.ok) return;
+  const { messages } = await response.json();
+  for (const m of messages) addMessage(m.role, m.content);
+}
+
+/** Parses an SSE byte stream into {event, data} objects. */
+async function* readEvents(body) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end = buffer.indexOf('\n\n');
+    while (end >= 0) {
+      const raw = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(raw)?.[1];
+      const data = /^data: (.*)$/m.exec(raw)?.[1];
+      if (event && data) yield { event, data: JSON.parse(data) };
+      end = buffer.indexOf('\n\n');
+    }
+  }
+}
+
+async function send(text) {
+  addMessage('user', text);
+  const reply = addMessage('assistant', '', 'pending');
+  let replyText = '';
+  sendButton.disabled = true;
+  try {
+    const response = await fetch('/api/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...authHeaders },
+      body: JSON.stringify({ message: text, tier: tierSelect.value || undefined, clientMessageId: crypto.randomUUID() }),
+    });
+    if (!response.ok || !response.body) {
+      const problem = await response.json().catch(() => ({}));
+      throw new Error(problem.message ?? `HTTP ${response.status}`);
+    }
+    for await (const { event, data } of readEvents(response.body)) {
+      if (event === 'text') {
+        replyText += data.text;
+        reply.innerHTML = renderMarkdown(replyText);
+        messagesEl.scrollTop = messagesEl.scrollHeight;
+      } else if (event === 'tier') {
+        messagesEl.insertBefore(statusLine(`Using the ${data.tier} tier (${data.model})${data.auto ? ', chosen automatically' : ''}`), reply);
+      } else if (event === 'tool_start') {
+        messagesEl.insertBefore(statusLine(`${data.emoji} ${data.status}${data.step > 1 ? ` (step ${data.step})` : ''}`), reply);
+      } else if (event === 'notice') {
+        messagesEl.insertBefore(statusLine(data.text), reply);
+      } else if (event === 'done') {
+        reply.innerHTML = renderMarkdown(data.text);
+      } else if (event === 'error') {
+        if (!replyText) reply.remove();
+        addStatus(data.message, 'error');
+      }
+    }
+  } catch (error) {
+    if (!replyText) reply.remove();
+    addStatus(`Could not reach Clara: ${error.message}`, 'error');
+  } finally {
+    reply.classList.remove('pending');
+    sendButton.disabled = false;
+    input.focus();
+  }
+}
+
+function statusLine(text) {
+  const el = document.createElement('div');
+  el.className = 'status';
+  el.textContent = text;
+  return el;
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = input.value.trim();
+  if (!text || sendButton.disabled) return;
+  input.value = '';
+  send(text);
+});
+
+input.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});
+
+document.getElementById('new-conversation').addEventListener('click', async () => {
+  await fetch('/api/conversations/new', { method: 'POST', headers: authHeaders });
+  messagesEl.replaceChildren();
+  addStatus('New conversation started. Clara still remembers what matters from before.');
+});
+
+await loadStatus();
+await loadHistory();
+input.focus();
