@@ -2,7 +2,7 @@
  * The LLM specification the rest of Clara depends on. Providers (OpenAI-compatible, Anthropic) implement it;
  * nothing outside `src/llm` sees an SDK type.
  */
-import type { TokenUsage, Tier } from '../domain/index.js';
+import type { Tier, TokenUsage } from '../domain/index.js';
 
 export const PROVIDER_NAMES = ['openrouter', 'nanogpt', 'openai', 'anthropic'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
@@ -87,7 +87,14 @@ export interface Llm {
 }
 
 /** Why an LLM call failed, in terms a user message and a log entry can use. */
-export type LlmErrorKind = 'auth' | 'not_found' | 'timeout' | 'rate_limited' | 'unavailable' | 'bad_request' | 'aborted';
+export type LlmErrorKind =
+  | 'auth'
+  | 'not_found'
+  | 'timeout'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'bad_request'
+  | 'aborted';
 
 export class LlmError extends Error {
   constructor(
@@ -112,7 +119,15 @@ export type ToolLoopEvent =
   | { type: 'tool_start'; call: ToolCall; step: number }
   | { type: 'tool_end'; call: ToolCall; ok: boolean; durationMs: number; content: string }
   | { type: 'notice'; text: string }
-  | { type: 'usage'; usage: TokenUsage; model: string; provider: ProviderName; purpose: CallPurpose }
+  | {
+      type: 'usage';
+      usage: TokenUsage;
+      model: string;
+      provider: ProviderName;
+      purpose: CallPurpose;
+      /** Wall time of this LLM call (for usage records). */
+      durationMs: number;
+    }
   | { type: 'done'; text: string; model: string; provider: ProviderName; usage: TokenUsage };
 
 export interface ToolLoopOptions {
