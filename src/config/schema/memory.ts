@@ -1,0 +1,127 @@
+import { defineVar } from '../define.js';
+import { bool, int, LLM_PROVIDERS, oneOf, text, url } from '../var-types.js';
+
+const group = 'Memory';
+
+export const memoryVars = [
+  defineVar({
+    name: 'MEM0_PROVIDER',
+    type: oneOf(LLM_PROVIDERS, { 'openai-custom': 'openai' }),
+    default: 'openrouter',
+    description: 'LLM provider for memory extraction (same names as LLM_PROVIDER; openai-custom = openai).',
+    group,
+  }),
+  defineVar({
+    name: 'MEM0_MODEL',
+    type: text(),
+    default: 'openai/gpt-4o-mini',
+    description: 'Model for memory extraction and update decisions.',
+    group,
+  }),
+  defineVar({
+    name: 'MEM0_API_KEY',
+    type: text(),
+    description: "API key for the memory LLM; unset = the key of MEM0_PROVIDER's provider.",
+    group,
+    secret: true,
+  }),
+  defineVar({
+    name: 'MEM0_BASE_URL',
+    type: url(),
+    description: "Base URL for the memory LLM; unset = the URL of MEM0_PROVIDER's provider.",
+    group,
+  }),
+  defineVar({
+    name: 'OPENAI_API_KEY',
+    type: text(),
+    description: 'OpenAI API key for memory embeddings (text-embedding-3-small).',
+    group,
+    secret: true,
+  }),
+  defineVar({
+    name: 'MEM0_COLLECTION_NAME',
+    type: text({ pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, expected: 'a table name (letters, digits, _)' }),
+    default: 'clara_memories',
+    description: 'Table (collection) holding memory vectors in MEM0_DATABASE_URL.',
+    group,
+  }),
+  defineVar({
+    name: 'ENABLE_GRAPH_MEMORY',
+    type: bool(),
+    default: false,
+    description: 'Extract and store relationships between people and things in a graph store.',
+    group,
+  }),
+  defineVar({
+    name: 'GRAPH_STORE_PROVIDER',
+    type: oneOf(['neo4j', 'kuzu'] as const),
+    default: 'neo4j',
+    description: 'Graph store when ENABLE_GRAPH_MEMORY is on: neo4j (needs NEO4J_URL) or kuzu (embedded).',
+    group,
+  }),
+  defineVar({
+    name: 'NEO4J_URL',
+    type: url({ protocols: ['bolt', 'bolt+s', 'neo4j', 'neo4j+s'], example: 'bolt://localhost:7687' }),
+    description: 'Neo4j connection URL.',
+    group,
+  }),
+  defineVar({
+    name: 'NEO4J_USERNAME',
+    type: text(),
+    default: 'neo4j',
+    description: 'Neo4j user name.',
+    group,
+  }),
+  defineVar({
+    name: 'NEO4J_PASSWORD',
+    type: text(),
+    description: 'Neo4j password.',
+    group,
+    secret: true,
+  }),
+  defineVar({
+    name: 'CONTEXT_MESSAGE_COUNT',
+    type: int({ min: 0, max: 200 }),
+    default: 15,
+    description: 'Stored conversation messages put into the prompt.',
+    group,
+    isNew: true,
+  }),
+  defineVar({
+    name: 'SUMMARY_INTERVAL',
+    type: int({ min: 1, max: 1000 }),
+    default: 10,
+    description: 'Refresh the rolling session summary every N stored messages.',
+    group,
+    isNew: true,
+  }),
+  defineVar({
+    name: 'SESSION_IDLE_MINUTES',
+    type: int({ min: 1, max: 525600, unit: 'of minutes' }),
+    default: 30,
+    description: 'Idle minutes after which a conversation starts a new session.',
+    group,
+    isNew: true,
+  }),
+  defineVar({
+    name: 'DEFAULT_PROJECT',
+    type: text(),
+    default: 'Default Project',
+    description: 'Name of the project every conversation and memory belongs to.',
+    group,
+  }),
+  defineVar({
+    name: 'USER_ID',
+    type: text(),
+    default: 'demo-user',
+    description: 'User id for single-user scripts (profile bootstrap, memory clearing, iMessage import).',
+    group,
+  }),
+  defineVar({
+    name: 'SKIP_PROFILE_LOAD',
+    type: bool(),
+    default: true,
+    description: 'Skip loading the generated user profile into memory at start-up.',
+    group,
+  }),
+] as const;
