@@ -114,6 +114,7 @@ export async function* runTurn(deps: TurnDeps, message: InboundMessage, signal?:
       durationMs,
     });
 
+  let stored = false;
   try {
     const projectId = await deps.sessions.projectFor(message.userId);
     const [memory, previous, lastAssistant] = await Promise.all([
@@ -218,7 +219,6 @@ export async function* runTurn(deps: TurnDeps, message: InboundMessage, signal?:
     });
     await deps.repos.sessions.touch(session.id, deps.now());
     for (const u of usage) await deps.repos.usage.record({ ...u, messageId: assistantRow.id });
-    enqueueBackgroundWork(deps, session.id, userRow.id, log);
     for (const observer of deps.observers) {
       observer.onTurnComplete({
         message,
@@ -231,6 +231,7 @@ export async function* runTurn(deps: TurnDeps, message: InboundMessage, signal?:
         tier,
       });
     }
+    stored = true;
     yield {
       type: 'done',
       text: reply,
@@ -245,6 +246,9 @@ export async function* runTurn(deps: TurnDeps, message: InboundMessage, signal?:
     else log.warn({ err: error, sessionId: session.id, code: failure.code }, 'LLM call failed');
     for (const u of usage) await deps.repos.usage.record({ ...u, messageId: null }).catch(() => {});
     yield { type: 'error', ...failure };
+  } finally {
+    // Runs after the person has the whole reply (also when the consumer stops reading at `done`).
+    if (stored) await scheduleSummary(deps, session.id, log);
   }
 }
 
@@ -286,15 +290,15 @@ function departureFrom(history: readonly HistoryMessage[]): string | undefined {
   return undefined;
 }
 
-function enqueueBackgroundWork(deps: TurnDeps, sessionId: string, userMessageId: number, log: Logger): void {
-  // Two rows were added in this turn; a rolling summary is due when the count crosses a multiple of the interval.
-  deps.repos.messages
-    .count(sessionId)
-    .then((count) => {
-      const interval = deps.settings.summaryInterval;
-      if (interval > 0 && Math.floor(count / interval) > Math.floor((count - 2) / interval)) {
-        deps.jobs.enqueue<SummarizeSessionPayload>(SUMMARIZE_SESSION_JOB, { sessionId }, { key: sessionId });
-      }
-    })
-    .catch((error: unknown) => log.warn({ err: error, sessionId, userMessageId }, 'could not schedule the session summary'));
+async function scheduleSummary(deps: TurnDeps, sessionId: string, log: Logger): Promise<void> {
+  try {
+    // Two rows were added in this turn; a rolling summary is due when the count crosses a multiple of the interval.
+    const count = await deps.repos.messages.count(sessionId);
+    const interval = deps.settings.summaryInterval;
+    if (interval > 0 && Math.floor(count / interval) > Math.floor((count - 2) / interval)) {
+      deps.jobs.enqueue<SummarizeSessionPayload>(SUMMARIZE_SESSION_JOB, { sessionId }, { key: sessionId });
+    }
+  } catch (error) {
+    log.warn({ err: error, sessionId }, 'could not schedule the session summary');
+  }
 }

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Engine } from '../../engine/index.js';
@@ -69,7 +69,11 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
       `The web server would listen on ${options.host} without a token. Set CLARA_WEB_TOKEN, or bind to 127.0.0.1 with CLARA_WEB_HOST.`,
     );
   }
-  const app = Fastify({ loggerInstance: options.logger.child({ name: 'web' }), bodyLimit: options.bodyLimit ?? 1_048_576, disableRequestLogging: true });
+  const app = Fastify({
+    loggerInstance: options.logger.child({ name: 'web' }) as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    disableRequestLogging: true,
+  });
   if (options.token) app.addHook('onRequest', requireToken(options.token));
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {

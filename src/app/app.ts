@@ -1,0 +1,145 @@
+/**
+ * The composition root: reads one validated Config, builds every service, wires them, and starts/stops them.
+ * Nothing else in Clara constructs services.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/index.js';
+import { dataPath, logDir, redactUrl, secretValues, webPort } from '../config/index.js';
+import { type MainDatabase, openDatabase } from '../db/index.js';
+import { createTimeFormatter, Engine, loadPersona, type Persona } from '../engine/index.js';
+import { InProcessJobQueue, type JobQueue } from '../jobs/index.js';
+import { type ClaraLogger, createLogger } from '../observability/index.js';
+import { ToolRegistry } from '../tools/index.js';
+import { buildLlm, type LlmSetup } from './llm.js';
+import { packageVersion, SHIPPED_PERSONALITIES } from './paths.js';
+import { startWeb, type WebHandle } from './web.js';
+
+export interface AppOptions {
+  config: Config;
+  /** Console destination for logs (default stdout). */
+  logDestination?: NodeJS.WritableStream;
+  /** Human-readable console logs (default: the destination is a TTY). */
+  prettyLogs?: boolean;
+  /** Console/file log level override (e.g. `warn` for the terminal chat). */
+  logLevel?: string;
+  now?: () => Date;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly version: string;
+  readonly log: ClaraLogger;
+  readonly db: MainDatabase;
+  readonly jobs: JobQueue;
+  readonly engine: Engine;
+  readonly tools: ToolRegistry;
+  readonly llm: LlmSetup;
+  readonly persona: Persona;
+  /** A short description of where the data lives (password masked). */
+  readonly databaseLabel: string;
+  /** Starts the web server; resolves with its address. */
+  startWeb(): Promise<WebHandle>;
+  /** Graceful stop: web, in-flight replies, background jobs, database, logs. Safe to call twice. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const destination = options.logDestination ?? process.stdout;
+  const log = createLogger({
+    level: options.logLevel ?? config.LOG_LEVEL,
+    pretty: options.prettyLogs ?? (destination as { isTTY?: boolean }).isTTY === true,
+    logDir: logDir(config),
+    secrets: secretValues(config),
+    destination,
+  });
+  const logger = log.logger;
+  let db: MainDatabase;
+  try {
+    db = await openDatabase({ url: config.DATABASE_URL, dataDir: dataPath(config), logger: logger.child({ name: 'db' }) });
+    await db.migrate();
+  } catch (error) {
+    await log.close();
+    throw error;
+  }
+  log.attachDatabase(db.repos.logEntries);
+  const databaseLabel = config.DATABASE_URL
+    ? `PostgreSQL ${redactUrl(config.DATABASE_URL)}`
+    : `SQLite ${dataPath(config, 'assistant.db')}`;
+
+  const llmLogger = logger.child({ name: 'llm' });
+  const llm = buildLlm(config, (call) => {
+    if (!call.ok) llmLogger.warn({ provider: call.provider, model: call.model, error: call.error }, 'LLM call failed');
+  });
+  if (!llm.llm) logger.warn(llm.setupHint);
+
+  const jobs = new InProcessJobQueue({ logger: logger.child({ name: 'jobs' }) });
+  const persona = loadPersona({
+    file: config.BOT_PERSONALITY_FILE,
+    text: config.BOT_PERSONALITY,
+    name: config.CLARA_PERSONALITY,
+    directories: [dataPath(config, 'personalities'), SHIPPED_PERSONALITIES],
+    botName: config.BOT_NAME,
+    warn: (message) => logger.warn(message),
+  });
+  const tools = new ToolRegistry({ logger: logger.child({ name: 'tools' }) });
+  const shutdown = new AbortController();
+  const engine = new Engine({
+    repos: db.repos,
+    llm: llm.llm,
+    notConfiguredMessage: llm.setupHint,
+    jobs,
+    logger: logger.child({ name: 'engine' }),
+    persona,
+    time: createTimeFormatter(config.DEFAULT_TIMEZONE),
+    tools,
+    settings: {
+      projectName: config.DEFAULT_PROJECT,
+      contextMessageCount: config.CONTEXT_MESSAGE_COUNT,
+      sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+      summaryInterval: config.SUMMARY_INTERVAL,
+      maxToolIterations: config.MAX_TOOL_ITERATIONS,
+      maxToolResultChars: config.DISCORD_MAX_TOOL_RESULT_CHARS,
+      maxInputChars: config.CLARA_MAX_INPUT_CHARS,
+      autoTier: config.AUTO_TIER_SELECTION,
+      defaultTier: config.MODEL_TIER,
+    },
+    now: options.now,
+  });
+
+  const version = packageVersion();
+  let web: FastifyInstance | undefined;
+  let stopping: Promise<void> | undefined;
+
+  const app: App = {
+    config,
+    version,
+    log,
+    db,
+    jobs,
+    engine,
+    tools,
+    llm,
+    persona,
+    databaseLabel,
+    async startWeb() {
+      const handle = await startWeb({ app, host: config.CLARA_WEB_HOST, port: webPort(config), signal: shutdown.signal });
+      web = handle.server;
+      return handle;
+    },
+    stop(stopOptions = {}) {
+      stopping ??= (async () => {
+        const timeoutMs = stopOptions.timeoutMs ?? 15_000;
+        logger.info('Shutting down…');
+        await web?.close();
+        await engine.drain(timeoutMs);
+        shutdown.abort();
+        await jobs.stop({ timeoutMs });
+        await db.close();
+        await log.close();
+      })();
+      return stopping;
+    },
+  };
+  return app;
+}

@@ -1,0 +1,34 @@
+/** `clara chat`: terminal chat (interactive on a TTY, one message in / reply out when piped). */
+import { runInteractiveChat, runPipedChat } from '../adapters/cli/index.js';
+import { buildApp, localIdentity } from '../app/index.js';
+import type { Config } from '../config/index.js';
+
+export async function runChat(config: Config): Promise<number> {
+  const interactive = process.stdin.isTTY === true;
+  // Logs go to stderr and only from warnings up, so they never mix with the conversation on stdout.
+  const app = await buildApp({
+    config,
+    logDestination: process.stderr,
+    prettyLogs: process.stderr.isTTY === true,
+    logLevel: ['debug', 'trace'].includes(config.LOG_LEVEL) ? config.LOG_LEVEL : 'warn',
+  });
+  app.jobs.start();
+  const identity = localIdentity(config, 'cli');
+  const io = { input: process.stdin, output: process.stdout, errors: process.stderr };
+  let code: number;
+  try {
+    if (interactive) {
+      const intro = app.llm.llm
+        ? `${app.persona.botName} is here (${app.llm.llm.primary}, ${app.llm.llm.modelFor(config.MODEL_TIER)}; ${app.databaseLabel}).`
+        : `${app.persona.botName} has no language model yet. ${app.llm.setupHint}`;
+      code = await runInteractiveChat(app.engine, identity, io, intro);
+    } else {
+      code = await runPipedChat(app.engine, identity, io);
+    }
+    // Let background work from this conversation (summaries, memory) finish before leaving.
+    await Promise.race([app.jobs.idle(), new Promise((resolve) => setTimeout(resolve, 20_000).unref())]);
+  } finally {
+    await app.stop({ timeoutMs: 5_000 });
+  }
+  return code;
+}

@@ -1,0 +1,77 @@
+/** The `clara` command. */
+import { Command } from 'commander';
+import { packageVersion } from '../app/index.js';
+import { type Config, dataPath, describeConfig } from '../config/index.js';
+import { openDatabase } from '../db/index.js';
+import { runChat } from './chat.js';
+import { runDoctor } from './doctor.js';
+import { explain, loadConfigOrExit } from './load.js';
+import { runStart } from './start.js';
+
+const program = new Command()
+  .name('clara')
+  .description('Clara, a self-hosted personal AI assistant that remembers you.')
+  .version(packageVersion())
+  .option('--env-file <path>', 'read settings from this file instead of ./.env');
+
+function withConfig(action: (config: Config) => Promise<number>) {
+  return async () => {
+    try {
+      const config = loadConfigOrExit(program.opts<{ envFile?: string }>().envFile);
+      process.exitCode = await action(config);
+    } catch (error) {
+      const { code, message } = explain(error);
+      process.stderr.write(`${message}\n`);
+      process.exitCode = code;
+    }
+  };
+}
+
+program
+  .command('start')
+  .description('run Clara: the web chat page, background jobs and the configured adapters')
+  .action(withConfig(runStart));
+
+program
+  .command('chat')
+  .description('chat in the terminal (pipe a message in to get just the reply)')
+  .action(withConfig(runChat));
+
+program
+  .command('doctor')
+  .description('check configuration, database and LLM access, and say how to fix what is missing')
+  .action(withConfig(runDoctor));
+
+program
+  .command('config')
+  .description('print the effective configuration (secrets masked)')
+  .option('--all', 'include variables left at their defaults')
+  .action(async (options: { all?: boolean }) => {
+    await withConfig(async (config) => {
+      const rows = describeConfig(config, { onlySet: !options.all });
+      const width = Math.max(0, ...rows.map((r) => r.name.length));
+      for (const row of rows) process.stdout.write(`${row.name.padEnd(width)}  ${row.value}\n`);
+      if (rows.length === 0) process.stdout.write('Everything is at its default (use --all to list them).\n');
+      return 0;
+    })();
+  });
+
+const db = program.command('db').description('database maintenance');
+db.command('migrate')
+  .description('apply pending database migrations (Clara also does this at start)')
+  .action(
+    withConfig(async (config) => {
+      const database = await openDatabase({ url: config.DATABASE_URL, dataDir: dataPath(config) });
+      try {
+        const applied = await database.migrate();
+        process.stdout.write(
+          applied.length > 0 ? `Applied: ${applied.join(', ')}\n` : 'The database schema is up to date.\n',
+        );
+        return 0;
+      } finally {
+        await database.close();
+      }
+    }),
+  );
+
+await program.parseAsync(process.argv);
