@@ -16,7 +16,10 @@ const token = sessionStorage.getItem('clara-token');
 const authHeaders = token ? { authorization: `Bearer ${token}` } : {};
 
 function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
 }
 
 /** A small, safe Markdown subset: fenced code, inline code, bold, italics, links, paragraphs. */
@@ -31,13 +34,17 @@ function renderMarkdown(text) {
       return escapeHtml(block)
         .split(/\n{2,}/)
         .filter((p) => p.trim())
-        .map((p) =>
-          `<p>${p
-            .replace(/`([^`]+)`/g, '<code>$1</code>')
-            .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-            .replace(/(^|[^*])\*([^*\n]+)\*/g, '$1<em>$2</em>')
-            .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2" target="_blank" rel="noopener noreferrer">$1</a>')
-            .replace(/\n/g, '<br>')}</p>`,
+        .map(
+          (p) =>
+            `<p>${p
+              .replace(/`([^`]+)`/g, '<code>$1</code>')
+              .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+              .replace(/(^|[^*])\*([^*\n]+)\*/g, '$1<em>$2</em>')
+              .replace(
+                /\[([^\]]+)\]\((https?:[^)\s]+)\)/g,
+                '<a href="$2" target="_blank" rel="noopener noreferrer">$1</a>',
+              )
+              .replace(/\n/g, '<br>')}</p>`,
         )
         .join('');
     })
@@ -74,8 +81,9 @@ async function loadStatus() {
   const status = await response.json();
   if (!status.llm.ready) {
     setupEl.hidden = false;
-    setupEl.innerHTML = `<strong>Clara has no language model yet.</strong> ${escapeHtml(status.llm.setupHint ?? '')
-      .replace(/`([^`]+)`/g, '<code>$1</code>')}`;
+    setupEl.innerHTML = `<strong>Clara has no language model yet.</strong> ${escapeHtml(
+      status.llm.setupHint ?? '',
+    ).replace(/`([^`]+)`/g, '<code>$1</code>')}`;
   }
 }
 
@@ -115,7 +123,11 @@ async function send(text) {
     const response = await fetch('/api/chat', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...authHeaders },
-      body: JSON.stringify({ message: text, tier: tierSelect.value || undefined, clientMessageId: crypto.randomUUID() }),
+      body: JSON.stringify({
+        message: text,
+        tier: tierSelect.value || undefined,
+        clientMessageId: crypto.randomUUID(),
+      }),
     });
     if (!response.ok || !response.body) {
       const problem = await response.json().catch(() => ({}));
@@ -127,9 +139,17 @@ async function send(text) {
         reply.innerHTML = renderMarkdown(replyText);
         messagesEl.scrollTop = messagesEl.scrollHeight;
       } else if (event === 'tier') {
-        messagesEl.insertBefore(statusLine(`Using the ${data.tier} tier (${data.model})${data.auto ? ', chosen automatically' : ''}`), reply);
+        messagesEl.insertBefore(
+          statusLine(
+            `Using the ${data.tier} tier (${data.model})${data.auto ? ', chosen automatically' : ''}`,
+          ),
+          reply,
+        );
       } else if (event === 'tool_start') {
-        messagesEl.insertBefore(statusLine(`${data.emoji} ${data.status}${data.step > 1 ? ` (step ${data.step})` : ''}`), reply);
+        messagesEl.insertBefore(
+          statusLine(`${data.emoji} ${data.status}${data.step > 1 ? ` (step ${data.step})` : ''}`),
+          reply,
+        );
       } else if (event === 'notice') {
         messagesEl.insertBefore(statusLine(data.text), reply);
       } else if (event === 'done') {

@@ -56,7 +56,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const logger = log.logger;
   let db: MainDatabase;
   try {
-    db = await openDatabase({ url: config.DATABASE_URL, dataDir: dataPath(config), logger: logger.child({ name: 'db' }) });
+    db = await openDatabase({
+      url: config.DATABASE_URL,
+      dataDir: dataPath(config),
+      logger: logger.child({ name: 'db' }),
+    });
     await db.migrate();
   } catch (error) {
     await log.close();
@@ -69,9 +73,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const llmLogger = logger.child({ name: 'llm' });
   const llm = buildLlm(config, (call) => {
-    if (!call.ok) llmLogger.warn({ provider: call.provider, model: call.model, error: call.error }, 'LLM call failed');
+    if (!call.ok)
+      llmLogger.warn({ provider: call.provider, model: call.model, error: call.error }, 'LLM call failed');
   });
-  if (!llm.llm) logger.warn(llm.setupHint);
 
   const jobs = new InProcessJobQueue({ logger: logger.child({ name: 'jobs' }) });
   const persona = loadPersona({
@@ -123,7 +127,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     persona,
     databaseLabel,
     async startWeb() {
-      const handle = await startWeb({ app, host: config.CLARA_WEB_HOST, port: webPort(config), signal: shutdown.signal });
+      const handle = await startWeb({
+        app,
+        host: config.CLARA_WEB_HOST,
+        port: webPort(config),
+        signal: shutdown.signal,
+      });
       web = handle.server;
       return handle;
     },
@@ -135,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         await engine.drain(timeoutMs);
         shutdown.abort();
         await jobs.stop({ timeoutMs });
+        await log.flush();
         await db.close();
         await log.close();
       })();

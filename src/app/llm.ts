@@ -1,7 +1,13 @@
 /** Builds the LLM facade from config: the primary provider plus any ready fallbacks, or nothing at all. */
 import type { Config, LlmSetupStatus } from '../config/index.js';
 import { llmSetupStatus } from '../config/index.js';
-import { createLlm, type Llm, type LlmCallRecord, type ProviderName, providerSettingsFromEnv } from '../llm/index.js';
+import {
+  createLlm,
+  type Llm,
+  type LlmCallRecord,
+  type ProviderName,
+  providerSettingsFromEnv,
+} from '../llm/index.js';
 
 export interface LlmSetup {
   llm: Llm | undefined;

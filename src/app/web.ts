@@ -11,7 +11,12 @@ export interface WebHandle {
   url: string;
 }
 
-export async function startWeb(options: { app: App; host: string; port: number; signal: AbortSignal }): Promise<WebHandle> {
+export async function startWeb(options: {
+  app: App;
+  host: string;
+  port: number;
+  signal: AbortSignal;
+}): Promise<WebHandle> {
   const { app } = options;
   const identity = localIdentity(app.config, 'web');
   const model = app.llm.llm?.modelFor(app.config.MODEL_TIER);

@@ -1,16 +1,18 @@
 /** `clara chat`: terminal chat (interactive on a TTY, one message in / reply out when piped). */
+import { Writable } from 'node:stream';
 import { runInteractiveChat, runPipedChat } from '../adapters/cli/index.js';
 import { buildApp, localIdentity } from '../app/index.js';
 import type { Config } from '../config/index.js';
 
 export async function runChat(config: Config): Promise<number> {
   const interactive = process.stdin.isTTY === true;
-  // Logs go to stderr and only from warnings up, so they never mix with the conversation on stdout.
+  // The conversation owns the terminal: logs go to the log files and the database only (LOG_LEVEL=debug also
+  // shows them on stderr), and failures reach the person as short messages.
+  const verbose = ['debug', 'trace'].includes(config.LOG_LEVEL);
   const app = await buildApp({
     config,
-    logDestination: process.stderr,
+    logDestination: verbose ? process.stderr : new Writable({ write: (_chunk, _encoding, done) => done() }),
     prettyLogs: process.stderr.isTTY === true,
-    logLevel: ['debug', 'trace'].includes(config.LOG_LEVEL) ? config.LOG_LEVEL : 'warn',
   });
   app.jobs.start();
   const identity = localIdentity(config, 'cli');

@@ -2,10 +2,11 @@
  * `clara doctor`: checks configuration, the database and LLM reachability (one tiny request per configured
  * provider), then prints what is enabled, what is missing and the fix for each.
  */
-import { listPersonalities, loadPersona } from '../engine/index.js';
+
 import { SHIPPED_PERSONALITIES } from '../app/paths.js';
 import { type Config, dataPath, llmSetupStatus, redactUrl, webPort } from '../config/index.js';
 import { openDatabase } from '../db/index.js';
+import { listPersonalities, loadPersona } from '../engine/index.js';
 import { createLlm, LlmError, type ProviderName, providerSettingsFromEnv } from '../llm/index.js';
 
 type Mark = 'ok' | 'fail' | 'warn' | 'off';
@@ -19,7 +20,9 @@ export interface DoctorLine {
 }
 
 async function checkDatabase(config: Config): Promise<DoctorLine> {
-  const where = config.DATABASE_URL ? `PostgreSQL ${redactUrl(config.DATABASE_URL)}` : `SQLite ${dataPath(config, 'assistant.db')}`;
+  const where = config.DATABASE_URL
+    ? `PostgreSQL ${redactUrl(config.DATABASE_URL)}`
+    : `SQLite ${dataPath(config, 'assistant.db')}`;
   try {
     const db = await openDatabase({ url: config.DATABASE_URL, dataDir: dataPath(config) });
     await db.ping();
@@ -42,7 +45,9 @@ async function checkProvider(config: Config, name: ProviderName, role: string): 
   const area = `LLM (${role})`;
   try {
     const llm = createLlm({
-      primary: providerSettingsFromEnv(name, env, { timeoutMs: Math.min(config.LLM_TIMEOUT_SECONDS, 30) * 1_000 }),
+      primary: providerSettingsFromEnv(name, env, {
+        timeoutMs: Math.min(config.LLM_TIMEOUT_SECONDS, 30) * 1_000,
+      }),
       maxRetries: 0,
     });
     const started = Date.now();
@@ -111,13 +116,27 @@ export async function doctorReport(config: Config): Promise<DoctorLine[]> {
           area: 'Web',
           detail: `chat page on http://${config.CLARA_WEB_HOST}:${webPort(config)}/${config.CLARA_WEB_TOKEN ? ' (token required)' : ''}`,
         }
-      : { mark: 'off', area: 'Web', detail: 'disabled', fix: 'set DISCORD_MONITOR_ENABLED=true to serve the chat page' },
+      : {
+          mark: 'off',
+          area: 'Web',
+          detail: 'disabled',
+          fix: 'set DISCORD_MONITOR_ENABLED=true to serve the chat page',
+        },
   );
   lines.push({ mark: 'ok', area: 'Terminal', detail: '`clara chat` is available' });
   lines.push(
     config.DISCORD_BOT_TOKEN
-      ? { mark: 'warn', area: 'Discord', detail: 'DISCORD_BOT_TOKEN is set, but this build has no Discord adapter yet' }
-      : { mark: 'off', area: 'Discord', detail: 'not configured', fix: 'set DISCORD_BOT_TOKEN once the Discord adapter is available' },
+      ? {
+          mark: 'warn',
+          area: 'Discord',
+          detail: 'DISCORD_BOT_TOKEN is set, but this build has no Discord adapter yet',
+        }
+      : {
+          mark: 'off',
+          area: 'Discord',
+          detail: 'not configured',
+          fix: 'set DISCORD_BOT_TOKEN once the Discord adapter is available',
+        },
   );
   return lines;
 }

@@ -1,5 +1,5 @@
 /** Loading config and building the app for a CLI command, with errors a person can act on. */
-import { ConfigError, type Config, loadConfig } from '../config/index.js';
+import { type Config, ConfigError, loadConfig } from '../config/index.js';
 import { DatabaseConnectionError } from '../db/index.js';
 
 export class CliExit extends Error {
@@ -25,7 +25,8 @@ export function explain(error: unknown): { code: number; message: string } {
   if (error instanceof CliExit) return { code: error.code, message: error.message };
   if (error instanceof ConfigError) return { code: 2, message: error.message };
   if (error instanceof DatabaseConnectionError) return { code: 1, message: error.message };
-  if (error instanceof Error && /already in use/.test(error.message)) return { code: 1, message: error.message };
+  if (error instanceof Error && /already in use/.test(error.message))
+    return { code: 1, message: error.message };
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return { code: 1, message: `Unexpected error: ${detail}` };
 }

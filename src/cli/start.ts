@@ -28,7 +28,11 @@ export async function runStart(config: Config): Promise<number> {
   }
   const web = await app.startWeb();
   logger.info(
-    { database: app.databaseLabel, llm: app.llm.llm?.primary ?? 'not configured', persona: app.persona.source },
+    {
+      database: app.databaseLabel,
+      llm: app.llm.llm?.primary ?? 'not configured',
+      persona: app.persona.source,
+    },
     `Clara ${app.version} is running — open ${web.url} to chat`,
   );
   if (!app.llm.llm) logger.warn(app.llm.setupHint);

@@ -108,7 +108,13 @@ export function num(options: { min: number; max: number; unit?: string }): VarTy
   return { kind: 'number', schema, expected: `a number${unit} ${range(min, max)}`, format: plain };
 }
 
-export function port(): VarType<number> {
+export function port(options: { allowAny?: boolean } = {}): VarType<number> {
+  if (options.allowAny) {
+    return {
+      ...int({ min: 0, max: 65535 }),
+      expected: 'a TCP port number between 1 and 65535, or 0 for any free port',
+    };
+  }
   return { ...int({ min: 1, max: 65535 }), expected: 'a TCP port number between 1 and 65535' };
 }
 

@@ -161,7 +161,12 @@ export interface Repositories {
   };
   channelConfigs: {
     get(channelId: string): Promise<ChannelConfigRow | undefined>;
-    set(input: { channelId: string; guildId: string; mode: ChannelMode; configuredBy: string | null }): Promise<void>;
+    set(input: {
+      channelId: string;
+      guildId: string;
+      mode: ChannelMode;
+      configuredBy: string | null;
+    }): Promise<void>;
   };
   logEntries: {
     insertMany(entries: LogEntryInput[]): Promise<void>;

@@ -64,7 +64,12 @@ export async function chooseTier(
       maxTokens: 5,
       signal,
     });
-    const call = { usage: result.usage, model: result.model, provider: result.provider, durationMs: Date.now() - started };
+    const call = {
+      usage: result.usage,
+      model: result.model,
+      provider: result.provider,
+      durationMs: Date.now() - started,
+    };
     return { tier: parseTierAnswer(result.text), call };
   } catch {
     return { tier: 'mid' };

@@ -89,7 +89,11 @@ export class Engine {
       yield* runTurn(this.deps, message, options.signal);
     } catch (error) {
       this.deps.logger.error({ err: error, conversationId: message.conversationId }, 'turn crashed');
-      yield { type: 'error', code: 'internal', message: 'Sorry, something went wrong on my side. It has been logged.' };
+      yield {
+        type: 'error',
+        code: 'internal',
+        message: 'Sorry, something went wrong on my side. It has been logged.',
+      };
     } finally {
       release();
       finished();
@@ -101,7 +105,11 @@ export class Engine {
   async startNewSession(conversationId: string, title: string): Promise<{ sessionId: string }> {
     const release = await this.lock.acquire(conversationId);
     try {
-      const { session, endedSession } = await this.deps.sessions.startNew(conversationId, title, this.deps.now());
+      const { session, endedSession } = await this.deps.sessions.startNew(
+        conversationId,
+        title,
+        this.deps.now(),
+      );
       if (endedSession) {
         this.deps.jobs.enqueue<SummarizeSessionPayload>(
           SUMMARIZE_SESSION_JOB,

@@ -21,12 +21,15 @@ export function describeFailure(error: unknown): UserFacingError {
           message: `The language model provider (${error.provider}) does not know the configured model or endpoint. \`clara doctor\` shows the model settings.`,
         };
       case 'timeout':
-        return { code: 'llm_timeout', message: 'The language model took too long to answer. Please try again.' };
+        return {
+          code: 'llm_timeout',
+          message: 'The language model took too long to answer. Please try again.',
+        };
       case 'rate_limited':
       case 'unavailable':
         return {
           code: 'llm_unavailable',
-          message: `The language model (${error.provider}) is unavailable right now. Please try again in a moment.`,
+          message: `The language model (${error.provider}) is unavailable right now. Please try again in a moment; if it keeps happening, \`clara doctor\` checks the connection.`,
         };
       case 'aborted':
         return { code: 'aborted', message: 'The reply was cancelled.' };
@@ -37,5 +40,8 @@ export function describeFailure(error: unknown): UserFacingError {
         };
     }
   }
-  return { code: 'internal', message: 'Sorry, something went wrong on my side while answering. It has been logged.' };
+  return {
+    code: 'internal',
+    message: 'Sorry, something went wrong on my side while answering. It has been logged.',
+  };
 }

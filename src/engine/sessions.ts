@@ -56,7 +56,10 @@ export class SessionManager {
   }
 
   /** Summary and snapshot of the previous session, for a session that replaced one. */
-  async previousContext(session: SessionRow, messagesInSession: number): Promise<PreviousSessionContext | undefined> {
+  async previousContext(
+    session: SessionRow,
+    messagesInSession: number,
+  ): Promise<PreviousSessionContext | undefined> {
     if (!session.previousSessionId) return undefined;
     const previous = await this.repos.sessions.get(session.previousSessionId);
     const snapshot = messagesInSession < this.snapshotSize() ? parseSnapshot(session.contextSnapshot) : [];

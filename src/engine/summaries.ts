@@ -13,7 +13,11 @@ const SUMMARY_INSTRUCTIONS =
   'continue it later. Write in the past tense. Reply with the summary only.';
 
 /** Summarises the last 30 messages (500 chars each) of a session and stores it in `sessions.session_summary`. */
-export async function summarizeSession(llm: Llm, repos: Repositories, sessionId: string): Promise<string | null> {
+export async function summarizeSession(
+  llm: Llm,
+  repos: Repositories,
+  sessionId: string,
+): Promise<string | null> {
   const messages = await repos.messages.recent(sessionId, 30);
   if (messages.length === 0) return null;
   const transcript = messages.map((m) => `${m.role.toUpperCase()}: ${m.content.slice(0, 500)}`).join('\n');

@@ -28,7 +28,9 @@ describe('tier display and router parsing', () => {
     expect(describeTier('mid', 'anthropic/claude-sonnet-4', true)).toBe(
       '🟡 Using Mid (Sonnet-class) (auto) (claude-sonnet-4)',
     );
-    expect(describeTier('high', 'claude-opus-4-5', false)).toBe('🔴 Using High (Opus-class) (claude-opus-4-5)');
+    expect(describeTier('high', 'claude-opus-4-5', false)).toBe(
+      '🔴 Using High (Opus-class) (claude-opus-4-5)',
+    );
   });
 
   it.each([

@@ -33,7 +33,12 @@ export function createTimeFormatter(timeZone: string): TimeFormatter {
     hour12: true,
     timeZoneName: 'short',
   });
-  const clock = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit', hour12: true });
+  const clock = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hour: 'numeric',
+    minute: '2-digit',
+    hour12: true,
+  });
   const clockZone = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hour: 'numeric',

@@ -48,7 +48,11 @@ export function renderUserContent(message: InboundMessage, text: string): string
 function rejection(message: InboundMessage, maxChars: number): ReplyEvent | undefined {
   const hasImages = (message.images?.length ?? 0) > 0;
   if (!message.content.trim() && !hasImages) {
-    return { type: 'error', code: 'input_rejected', message: 'Your message was empty, so there is nothing to answer.' };
+    return {
+      type: 'error',
+      code: 'input_rejected',
+      message: 'Your message was empty, so there is nothing to answer.',
+    };
   }
   if (message.content.length > maxChars) {
     return {
@@ -60,7 +64,11 @@ function rejection(message: InboundMessage, maxChars: number): ReplyEvent | unde
   return undefined;
 }
 
-export async function* runTurn(deps: TurnDeps, message: InboundMessage, signal?: AbortSignal): AsyncGenerator<ReplyEvent> {
+export async function* runTurn(
+  deps: TurnDeps,
+  message: InboundMessage,
+  signal?: AbortSignal,
+): AsyncGenerator<ReplyEvent> {
   const rejected = rejection(message, deps.settings.maxInputChars);
   if (rejected) {
     yield rejected;
@@ -71,8 +79,17 @@ export async function* runTurn(deps: TurnDeps, message: InboundMessage, signal?:
   const prefix = parseTierPrefix(message.content);
   const userContent = renderUserContent(message, prefix.content);
 
-  const { session, endedSession } = await deps.sessions.resolve(message.conversationId, message.conversationTitle, now);
-  if (endedSession) deps.jobs.enqueue<SummarizeSessionPayload>(SUMMARIZE_SESSION_JOB, { sessionId: endedSession.id }, { key: endedSession.id });
+  const { session, endedSession } = await deps.sessions.resolve(
+    message.conversationId,
+    message.conversationTitle,
+    now,
+  );
+  if (endedSession)
+    deps.jobs.enqueue<SummarizeSessionPayload>(
+      SUMMARIZE_SESSION_JOB,
+      { sessionId: endedSession.id },
+      { key: endedSession.id },
+    );
   const history = await deps.repos.messages.recent(session.id, deps.settings.contextMessageCount);
   let userRow: Awaited<ReturnType<Repositories['messages']['add']>>;
   try {
@@ -91,7 +108,13 @@ export async function* runTurn(deps: TurnDeps, message: InboundMessage, signal?:
   }
   await deps.repos.sessions.touch(session.id, now);
   const turnId = randomUUID();
-  yield { type: 'start', turnId, sessionId: session.id, userMessageId: userRow.id, newSession: history.length === 0 };
+  yield {
+    type: 'start',
+    turnId,
+    sessionId: session.id,
+    userMessageId: userRow.id,
+    newSession: history.length === 0,
+  };
 
   const llm = deps.llm;
   if (!llm) {
@@ -100,7 +123,14 @@ export async function* runTurn(deps: TurnDeps, message: InboundMessage, signal?:
   }
 
   const usage: Array<Omit<UsageInput, 'messageId'>> = [];
-  const record = (u: TokenUsage, model: string, provider: string, purpose: string, tier: Tier | undefined, durationMs: number) =>
+  const record = (
+    u: TokenUsage,
+    model: string,
+    provider: string,
+    purpose: string,
+    tier: Tier | undefined,
+    durationMs: number,
+  ) =>
     usage.push({
       sessionId: session.id,
       userId: message.userId,
@@ -190,11 +220,23 @@ export async function* runTurn(deps: TurnDeps, message: InboundMessage, signal?:
         case 'tool_start': {
           started.set(event.call.id, Date.now());
           const status = deps.tools.status(event.call.name, event.call.arguments);
-          yield { type: 'tool_start', callId: event.call.id, name: event.call.name, ...status, step: event.step };
+          yield {
+            type: 'tool_start',
+            callId: event.call.id,
+            name: event.call.name,
+            ...status,
+            step: event.step,
+          };
           break;
         }
         case 'tool_end':
-          yield { type: 'tool_end', callId: event.call.id, name: event.call.name, ok: event.ok, durationMs: event.durationMs };
+          yield {
+            type: 'tool_end',
+            callId: event.call.id,
+            name: event.call.name,
+            ok: event.ok,
+            durationMs: event.durationMs,
+          };
           break;
         case 'notice':
           yield { type: 'notice', text: event.text };
@@ -278,7 +320,8 @@ async function retrieveMemory(
 }
 
 function lastAssistantAt(history: readonly HistoryMessage[]): Date | undefined {
-  for (let i = history.length - 1; i >= 0; i--) if (history[i]?.role === 'assistant') return history[i]?.createdAt;
+  for (let i = history.length - 1; i >= 0; i--)
+    if (history[i]?.role === 'assistant') return history[i]?.createdAt;
   return undefined;
 }
 

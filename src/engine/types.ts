@@ -55,7 +55,9 @@ export interface ToolProvider {
 
 export const NO_TOOLS: ToolProvider = {
   specs: () => [],
-  executor: () => ({ execute: async (call) => ({ content: `Error: unknown tool ${call.name}`, isError: true }) }),
+  executor: () => ({
+    execute: async (call) => ({ content: `Error: unknown tool ${call.name}`, isError: true }),
+  }),
   status: () => ({ emoji: '⚙️', status: 'Working…' }),
   instructions: () => '',
 };

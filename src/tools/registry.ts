@@ -23,7 +23,10 @@ export class ToolRegistry implements ToolProvider {
       this.options.logger?.warn({ tool: definition.name }, 'tool registered twice; keeping the first');
       return;
     }
-    const parameters = z.toJSONSchema(definition.schema, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
+    const parameters = z.toJSONSchema(definition.schema, { target: 'draft-7', io: 'input' }) as Record<
+      string,
+      unknown
+    >;
     delete parameters.$schema;
     this.tools.set(definition.name, {
       definition,
@@ -84,10 +87,13 @@ export class ToolRegistry implements ToolProvider {
       return { content: `Error: there is no tool named "${call.name}" available here.`, isError: true };
     }
     const parsed = parseArguments(call.arguments);
-    if (!parsed.ok) return { content: `Error: the arguments are not valid JSON (${parsed.error}).`, isError: true };
+    if (!parsed.ok)
+      return { content: `Error: the arguments are not valid JSON (${parsed.error}).`, isError: true };
     const valid = tool.definition.schema.safeParse(parsed.value);
     if (!valid.success) {
-      const problems = valid.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
+      const problems = valid.error.issues
+        .map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`)
+        .join('; ');
       return { content: `Error: invalid arguments for ${call.name}: ${problems}`, isError: true };
     }
     try {

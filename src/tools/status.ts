@@ -60,8 +60,10 @@ export function genericStatus(name: string, args: Record<string, unknown>): stri
   if (base === 'install_package' && str('package')) return `Installing \`${str('package')}\``;
   if (base === 'run_shell' && str('command')) return `Running \`${clip(str('command')!, 30)}\``;
   if (base === 'web_search' && str('query')) return `Searching the web for "${clip(str('query')!, 40)}"`;
-  if (base === 'search_chat_history' && str('query')) return `Searching chat history for "${clip(str('query')!, 30)}"`;
-  if (base === 'get_chat_history') return `Reading ${typeof args.count === 'number' ? args.count : 'recent'} messages`;
+  if (base === 'search_chat_history' && str('query'))
+    return `Searching chat history for "${clip(str('query')!, 30)}"`;
+  if (base === 'get_chat_history')
+    return `Reading ${typeof args.count === 'number' ? args.count : 'recent'} messages`;
   const file = str('filename') ?? str('path') ?? str('file');
   if (file) return `${base.replace(/_/g, ' ')}: ${file.split('/').pop()}`;
   return 'Working…';

@@ -30,6 +30,8 @@ export interface ToolDefinition<Schema extends z.ZodType = z.ZodType> {
   run(args: z.infer<Schema>, context: ToolContext): Promise<string | ToolResult>;
 }
 
-export function defineTool<Schema extends z.ZodType>(definition: ToolDefinition<Schema>): ToolDefinition<Schema> {
+export function defineTool<Schema extends z.ZodType>(
+  definition: ToolDefinition<Schema>,
+): ToolDefinition<Schema> {
   return definition;
 }

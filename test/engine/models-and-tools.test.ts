@@ -44,9 +44,16 @@ describe('tools, tiers and providers through the engine', () => {
     const result = await turn(app.engine, 'what is 2 + 40?');
     expect(result.last).toMatchObject({ type: 'done', text: 'The answer is 42.' });
     expect(result.events).toContainEqual(
-      expect.objectContaining({ type: 'tool_start', name: 'add_numbers', status: 'Adding 2 and 40', step: 1 }),
+      expect.objectContaining({
+        type: 'tool_start',
+        name: 'add_numbers',
+        status: 'Adding 2 and 40',
+        step: 1,
+      }),
     );
-    expect(result.events).toContainEqual(expect.objectContaining({ type: 'tool_end', name: 'add_numbers', ok: true }));
+    expect(result.events).toContainEqual(
+      expect.objectContaining({ type: 'tool_end', name: 'add_numbers', ok: true }),
+    );
     expect(result.events).toContainEqual(expect.objectContaining({ type: 'tool_end', ok: false }));
     expect(calls).toEqual([{ a: 2, b: 40, userId: 'tester' }]);
 
@@ -89,7 +96,11 @@ describe('tools, tiers and providers through the engine', () => {
     });
     fake.script({ status: 503 }, 'Answer from the fallback.');
     const result = await turn(app.engine, 'hello');
-    expect(result.last).toMatchObject({ type: 'done', text: 'Answer from the fallback.', provider: 'anthropic' });
+    expect(result.last).toMatchObject({
+      type: 'done',
+      text: 'Answer from the fallback.',
+      provider: 'anthropic',
+    });
     expect(fake.chatRequests().map((r) => r.protocol)).toEqual(['openai', 'anthropic']);
   });
 

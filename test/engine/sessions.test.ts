@@ -4,7 +4,8 @@ import { type FakeLlm, type RecordedRequest, startFakeLlm } from '../support/fak
 import { promptOf, turn } from '../support/turns.js';
 
 /** Summary requests are recognisable by their instruction; everything else is a chat turn. */
-const isSummary = (r: RecordedRequest) => JSON.stringify(r.body.messages[0]).includes('Summarize this conversation');
+const isSummary = (r: RecordedRequest) =>
+  JSON.stringify(r.body.messages[0]).includes('Summarize this conversation');
 
 describe.each(BACKENDS)('sessions and summaries on %s', (backend) => {
   let fake: FakeLlm;
@@ -77,9 +78,13 @@ describe.each(BACKENDS)('sessions and summaries on %s', (backend) => {
     fake.script('A blue bike.');
     await turn(app.engine, 'what did I buy?');
     const next = promptOf(fake.chatRequests().at(-1)!);
-    const block = String(next.find((m) => String(m.content).includes('PREVIOUS CONVERSATION SUMMARY'))?.content);
+    const block = String(
+      next.find((m) => String(m.content).includes('PREVIOUS CONVERSATION SUMMARY'))?.content,
+    );
     expect(block).toContain(summary);
-    expect(block).toContain('END OF PREVIOUS CONVERSATION\nUser: I bought a blue bike today\nClara: I will remember');
+    expect(block).toContain(
+      'END OF PREVIOUS CONVERSATION\nUser: I bought a blue bike today\nClara: I will remember',
+    );
   });
 
   it('writes a rolling session summary every SUMMARY_INTERVAL messages and puts it in the prompt', async () => {
@@ -107,9 +112,17 @@ describe.each(BACKENDS)('sessions and summaries on %s', (backend) => {
     const first = await turn(app.engine, 'my cat is called Miso');
     const { sessionId } = await app.engine.startNewSession('web-tester', 'Web chat');
     expect(sessionId).not.toBe((first.events[0] as { sessionId: string }).sessionId);
-    fake.script((r) => (isSummary(r) ? 'Their cat is Miso.' : 'Hi!'), (r) => (isSummary(r) ? 'Their cat is Miso.' : 'Hi!'));
+    fake.script(
+      (r) => (isSummary(r) ? 'Their cat is Miso.' : 'Hi!'),
+      (r) => (isSummary(r) ? 'Their cat is Miso.' : 'Hi!'),
+    );
     await turn(app.engine, 'hi');
-    const prompt = promptOf(fake.chatRequests().filter((r) => !isSummary(r)).at(-1)!);
+    const prompt = promptOf(
+      fake
+        .chatRequests()
+        .filter((r) => !isSummary(r))
+        .at(-1)!,
+    );
     expect(JSON.stringify(prompt)).toContain('User: my cat is called Miso');
     expect(await app.engine.history('web-tester')).toHaveLength(2);
   });

@@ -22,11 +22,19 @@ describe.each(BACKENDS)('engine turn pipeline on %s', (backend) => {
   });
 
   it('streams a reply, stores both messages and records usage, with exactly one LLM call', async () => {
-    fake.script({ text: 'Hello Tess, nice to meet you.', chunks: 3, usage: { inputTokens: 42, outputTokens: 7 } });
+    fake.script({
+      text: 'Hello Tess, nice to meet you.',
+      chunks: 3,
+      usage: { inputTokens: 42, outputTokens: 7 },
+    });
     const result = await turn(app.engine, 'Hi Clara!');
     expect(result.types[0]).toBe('start');
     expect(result.types.filter((t) => t === 'text').length).toBeGreaterThan(1);
-    expect(result.last).toMatchObject({ type: 'done', text: 'Hello Tess, nice to meet you.', model: 'fake-model' });
+    expect(result.last).toMatchObject({
+      type: 'done',
+      text: 'Hello Tess, nice to meet you.',
+      model: 'fake-model',
+    });
     expect(result.text).toBe('Hello Tess, nice to meet you.');
     expect(fake.chatRequests()).toHaveLength(1);
 
@@ -90,7 +98,9 @@ describe.each(BACKENDS)('engine turn pipeline on %s', (backend) => {
   it('uses the tier from a !high prefix and strips it from the stored message', async () => {
     fake.script('Deep answer.');
     const result = await turn(app.engine, '!high why do we dream?');
-    expect(result.events).toContainEqual(expect.objectContaining({ type: 'tier', tier: 'high', auto: false }));
+    expect(result.events).toContainEqual(
+      expect.objectContaining({ type: 'tier', tier: 'high', auto: false }),
+    );
     expect(fake.chatRequests()[0]?.body.model).toBe('claude-opus-4');
     expect((await app.engine.history('web-tester'))[0]?.content).toBe('why do we dream?');
   });
@@ -121,7 +131,12 @@ describe.each(BACKENDS)('engine turn pipeline on %s', (backend) => {
     ]);
     expect(a.at(-1)).toMatchObject({ type: 'done', text: 'one' });
     expect(b.at(-1)).toMatchObject({ type: 'done', text: 'two' });
-    expect((await app.engine.history('web-tester')).map((r) => r.content)).toEqual(['first', 'one', 'second', 'two']);
+    expect((await app.engine.history('web-tester')).map((r) => r.content)).toEqual([
+      'first',
+      'one',
+      'second',
+      'two',
+    ]);
     const second = promptOf(fake.chatRequests()[1]!);
     expect(second.at(-2)).toMatchObject({ role: 'assistant', content: 'one' });
   });

@@ -1,5 +1,5 @@
 /** Builds the real Clara app for a test: real database (SQLite or PostgreSQL), real LLM clients, a fake LLM server. */
-import { buildApp, type App } from '../../src/app/index.js';
+import { type App, buildApp } from '../../src/app/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { freshPostgresUrl, freshSqliteDir } from './databases.js';
 import type { FakeLlm } from './fake-llm.js';

@@ -57,7 +57,9 @@ async function readAll(input: Readable): Promise<string> {
 export async function runPipedChat(engine: Engine, identity: CliIdentity, io: ChatIo): Promise<number> {
   const content = (await readAll(io.input)).trim();
   if (!content) {
-    io.errors.write('clara chat: nothing was read from stdin. Pipe a message in, e.g. echo "hi" | clara chat\n');
+    io.errors.write(
+      'clara chat: nothing was read from stdin. Pipe a message in, e.g. echo "hi" | clara chat\n',
+    );
     return 2;
   }
   let wroteText = false;

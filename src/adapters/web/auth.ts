@@ -40,12 +40,9 @@ export function requireToken(expected: string) {
       }
       return;
     }
-    reply
-      .code(401)
-      .type('application/json')
-      .send({
-        error: 'unauthorized',
-        message: 'This Clara server needs its access token: open the page as /?token=<CLARA_WEB_TOKEN>.',
-      });
+    reply.code(401).type('application/json').send({
+      error: 'unauthorized',
+      message: 'This Clara server needs its access token: open the page as /?token=<CLARA_WEB_TOKEN>.',
+    });
   };
 }

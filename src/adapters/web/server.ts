@@ -93,7 +93,9 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
 
   app.get('/api/messages', async () => {
     const rows = await options.engine.history(options.identity.conversationId, 100);
-    return { messages: rows.map((m) => ({ id: m.id, role: m.role, content: m.content, createdAt: m.createdAt })) };
+    return {
+      messages: rows.map((m) => ({ id: m.id, role: m.role, content: m.content, createdAt: m.createdAt })),
+    };
   });
 
   app.post('/api/conversations/new', async () => {

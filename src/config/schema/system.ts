@@ -36,14 +36,14 @@ export const webVars = [
   }),
   defineVar({
     name: 'DISCORD_MONITOR_PORT',
-    type: port(),
+    type: port({ allowAny: true }),
     default: 8001,
     description: 'Web server port (PORT wins when set).',
     group: 'Web',
   }),
   defineVar({
     name: 'PORT',
-    type: port(),
+    type: port({ allowAny: true }),
     description: 'Web server port set by hosting platforms such as Railway; overrides DISCORD_MONITOR_PORT.',
     group: 'Web',
   }),

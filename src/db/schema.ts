@@ -1,0 +1,107 @@
+/**
+ * Kysely table types for the main database, with the original's table and column names and storage
+ * representations (spec §10): string UUID keys, booleans as the strings "true"/"false", naive-UTC timestamps,
+ * JSON in TEXT columns.
+ *
+ * Timestamp columns are written as `YYYY-MM-DD HH:MM:SS.ffffff` strings (naive UTC, SQLAlchemy's SQLite format;
+ * PostgreSQL parses the same text into `timestamp without time zone`). They read back as that string on SQLite
+ * and as a Date on PostgreSQL (the pool's timestamp parser); `fromDbTime` in `codec.ts` accepts both.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+/** Naive UTC timestamp: read as Date (PostgreSQL) or text (SQLite), written as text. */
+export type DbTimestamp = ColumnType<Date | string, string, string>;
+/** Boolean stored as the string "true" or "false". */
+export type DbBoolean = string;
+
+export interface ProjectsTable {
+  id: string;
+  owner_id: string;
+  name: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  project_id: string;
+  user_id: string;
+  title: string | null;
+  archived: DbBoolean;
+  started_at: DbTimestamp;
+  last_activity_at: DbTimestamp;
+  previous_session_id: string | null;
+  context_snapshot: string | null;
+  session_summary: string | null;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  session_id: string;
+  user_id: string;
+  role: string;
+  content: string;
+  created_at: DbTimestamp;
+  /** New column (migration 0002); unique when not null. */
+  platform_message_id: string | null;
+}
+
+export interface ChannelSummariesTable {
+  id: string;
+  channel_id: string;
+  summary: string | null;
+  summary_cutoff_at: DbTimestamp | null;
+  last_updated_at: DbTimestamp | null;
+}
+
+export interface ChannelConfigsTable {
+  id: string;
+  channel_id: string;
+  guild_id: string;
+  mode: string;
+  configured_by: string | null;
+  configured_at: DbTimestamp | null;
+  updated_at: DbTimestamp | null;
+}
+
+export interface LogEntriesTable {
+  id: string;
+  timestamp: DbTimestamp;
+  level: string;
+  logger_name: string;
+  message: string;
+  module: string | null;
+  function: string | null;
+  line_number: number | null;
+  exception: string | null;
+  /** JSON text. */
+  extra_data: string | null;
+  user_id: string | null;
+  session_id: string | null;
+}
+
+/** New table (migration 0003): one row per LLM call. */
+export interface LlmUsageTable {
+  id: string;
+  session_id: string | null;
+  message_id: number | null;
+  user_id: string | null;
+  provider: string;
+  model: string;
+  purpose: string;
+  tier: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cost: number | null;
+  duration_ms: number;
+  created_at: DbTimestamp;
+}
+
+/** The main database as Kysely sees it. */
+export interface DatabaseSchema {
+  projects: ProjectsTable;
+  sessions: SessionsTable;
+  messages: MessagesTable;
+  channel_summaries: ChannelSummariesTable;
+  channel_configs: ChannelConfigsTable;
+  log_entries: LogEntriesTable;
+  llm_usage: LlmUsageTable;
+}
