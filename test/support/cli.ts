@@ -56,6 +56,8 @@ export interface RunningClara {
   /** Resolves with the text matched by `pattern` once it appears on stdout or stderr. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   write(text: string): void;
+  /** Closes stdin (piped mode sends the message). */
+  end(): void;
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   exited: Promise<number | null>;
@@ -93,6 +95,7 @@ export function spawnClara(
     output: () => text,
     exited,
     write: (input) => child.stdin.write(input),
+    end: () => child.stdin.end(),
     waitFor(pattern, timeoutMs = 20_000) {
       return new Promise((resolvePromise, reject) => {
         const check = () => {
