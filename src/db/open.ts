@@ -10,6 +10,7 @@ import { checkPostgres, createPostgresPool, normalisePostgresUrl } from './postg
 import { createRepositories } from './repositories/index.js';
 import type { DatabaseSchema } from './schema.js';
 import { openSqliteFile, SQLITE_FILE_NAME } from './sqlite-file.js';
+import { withStatementCache } from './statement-cache.js';
 import type { Database, DatabaseDialect } from './types.js';
 
 export interface OpenDatabaseOptions {
@@ -56,7 +57,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<MainDa
   const sqlite = openSqliteFile(options.dataDir);
   logger.info({ file: sqlite.name }, `Opened SQLite database ${SQLITE_FILE_NAME}`);
   return buildDatabase(
-    new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
     'sqlite',
     logger,
   );

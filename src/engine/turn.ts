@@ -259,7 +259,6 @@ export async function* runTurn(
       content: reply,
       createdAt: deps.now(),
     });
-    await deps.repos.sessions.touch(session.id, deps.now());
     for (const u of usage) await deps.repos.usage.record({ ...u, messageId: assistantRow.id });
     for (const observer of deps.observers) {
       observer.onTurnComplete({

@@ -77,7 +77,9 @@ describe('clara start, doctor and db migrate', () => {
     expect(ok.stdout).toMatch(/✓ Database\s+SQLite .*assistant\.db is reachable/);
     expect(ok.stdout).toMatch(/✓ LLM \(primary\)\s+openai answered with fake-model/);
 
-    const missing = await runClara(['doctor'], { env: { DATA_DIR: env.DATA_DIR, LLM_PROVIDER: 'openrouter' } });
+    const missing = await runClara(['doctor'], {
+      env: { DATA_DIR: env.DATA_DIR, LLM_PROVIDER: 'openrouter' },
+    });
     expect(missing.code).toBe(1);
     expect(missing.stdout).toMatch(/✗ LLM \(primary\)\s+openrouter: OPENROUTER_API_KEY not set/);
     expect(missing.stdout).toMatch(/fix: set OPENROUTER_API_KEY/);
@@ -97,7 +99,9 @@ describe('clara start, doctor and db migrate', () => {
   });
 
   it('config: prints settings with secrets masked', async () => {
-    const result = await runClara(['config'], { env: { ...env, OPENROUTER_API_KEY: 'sk-or-very-secret-value' } });
+    const result = await runClara(['config'], {
+      env: { ...env, OPENROUTER_API_KEY: 'sk-or-very-secret-value' },
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/OPENROUTER_API_KEY\s+\*\*\*\*/);
     expect(result.stdout).not.toContain('sk-or-very-secret-value');

@@ -66,6 +66,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   // biome-ignore lint/suspicious/noExplicitAny: parsed JSON body, read freely in test assertions
   body: any;
+  /** Time the fake spent on this request, from the full body being read to the response being finished. */
+  servedMs?: number;
 }
 
 /** Everything a protocol writer needs to answer one request. */

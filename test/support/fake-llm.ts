@@ -165,6 +165,10 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     }
     const request: RecordedRequest = { protocol, method, path, headers, body };
     requests.push(request);
+    const received = performance.now();
+    res.on('finish', () => {
+      request.servedMs = performance.now() - received;
+    });
     if (options.apiKey) {
       const given = headers['x-api-key'] ?? headers.authorization?.replace(/^Bearer\s+/i, '');
       if (given !== options.apiKey) {
