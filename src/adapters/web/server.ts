@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Engine } from '../../engine/index.js';
@@ -72,7 +72,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
   const app = Fastify({
     loggerInstance: options.logger.child({ name: 'web' }) as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 1_048_576,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   if (options.token) app.addHook('onRequest', requireToken(options.token));
 
