@@ -1,39 +1,11 @@
-/** The engine: one per process, shared by every adapter. It never imports an adapter or an SDK. */
-import type { Logger } from 'pino';
-import type { MessageRow, Repositories } from '../db/index.js';
+import type { MessageRow } from '../db/index.js';
 import type { InboundMessage, ReplyEvent } from '../domain/index.js';
-import type { JobQueue } from '../jobs/index.js';
-import type { Llm } from '../llm/index.js';
+import type { EngineDeps, TurnDeps } from './deps.js';
 import { KeyedLock } from './keyed-lock.js';
-import type { Persona } from './persona.js';
 import { SessionManager } from './sessions.js';
 import { SUMMARIZE_SESSION_JOB, type SummarizeSessionPayload, summarizeSession } from './summaries.js';
-import type { TimeFormatter } from './time-format.js';
-import { runTurn, type TurnDeps } from './turn.js';
-import {
-  type EngineSettings,
-  type MemorySlot,
-  NO_MEMORY,
-  NO_TOOLS,
-  type ToolProvider,
-  type TurnObserver,
-} from './types.js';
-
-export interface EngineDeps {
-  repos: Repositories;
-  /** Undefined when no provider is configured: turns then answer with `notConfiguredMessage`. */
-  llm: Llm | undefined;
-  notConfiguredMessage: string;
-  jobs: JobQueue;
-  logger: Logger;
-  persona: Persona;
-  time: TimeFormatter;
-  settings: EngineSettings;
-  memory?: MemorySlot;
-  tools?: ToolProvider;
-  observers?: TurnObserver[];
-  now?: () => Date;
-}
+import { runTurn } from './turn.js';
+import { NO_MEMORY, NO_TOOLS } from './types.js';
 
 export interface TurnOptions {
   signal?: AbortSignal;

@@ -1,6 +1,7 @@
 export { parseTierAnswer } from './auto-tier.js';
 export { detectDeparture } from './departure.js';
-export { Engine, type EngineDeps, type TurnOptions } from './engine.js';
+export type { EngineDeps } from './deps.js';
+export { Engine, type TurnOptions } from './engine.js';
 export { listPersonalities, loadPersona, type Persona, type PersonaOptions } from './persona.js';
 export { buildPrompt, type PromptInput } from './prompt.js';
 export { SUMMARIZE_SESSION_JOB } from './summaries.js';

@@ -7,34 +7,15 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DuplicateMessageError, type Repositories, type UsageInput } from '../db/index.js';
 import type { InboundMessage, ReplyEvent, Tier, TokenUsage } from '../domain/index.js';
-import type { JobQueue } from '../jobs/index.js';
-import { type Llm, runToolLoop } from '../llm/index.js';
+import { runToolLoop } from '../llm/index.js';
 import { chooseTier } from './auto-tier.js';
 import { detectDeparture } from './departure.js';
+import type { TurnDeps } from './deps.js';
 import { describeFailure } from './errors.js';
-import type { Persona } from './persona.js';
 import { buildPrompt, type HistoryMessage } from './prompt.js';
-import type { SessionManager } from './sessions.js';
 import { SUMMARIZE_SESSION_JOB, type SummarizeSessionPayload } from './summaries.js';
 import { parseTierPrefix } from './tiers.js';
-import type { TimeFormatter } from './time-format.js';
-import type { EngineSettings, MemoryRetrieval, MemorySlot, ToolProvider, TurnObserver } from './types.js';
-
-export interface TurnDeps {
-  repos: Repositories;
-  llm: Llm | undefined;
-  notConfiguredMessage: string;
-  jobs: JobQueue;
-  logger: Logger;
-  persona: Persona;
-  time: TimeFormatter;
-  settings: EngineSettings;
-  sessions: SessionManager;
-  memory: MemorySlot;
-  tools: ToolProvider;
-  observers: readonly TurnObserver[];
-  now: () => Date;
-}
+import type { MemoryRetrieval } from './types.js';
 
 const EMPTY_REPLY = "I'm sorry — I couldn't come up with a reply to that. Could you try rephrasing?";
 

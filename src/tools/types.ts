@@ -1,13 +1,9 @@
 /** Tools the model can call: declared with a zod schema, emitted as JSON Schema, validated before they run. */
 import type { z } from 'zod';
+import type { ToolScope } from '../engine/index.js';
 
-export interface ToolContext {
-  userId: string;
-  conversationId: string;
-  sessionId: string;
-  platform: string;
-  channelId?: string;
-  isAdmin: boolean;
+/** Who is asking and where (the engine's ToolScope), plus the turn's abort signal. */
+export interface ToolContext extends ToolScope {
   signal?: AbortSignal;
 }
 

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/index.js';
 import { fakeLlmEnv } from '../support/app.js';
 import { runClara, spawnClara } from '../support/cli.js';
 import { freshSqliteDir } from '../support/databases.js';
-import { type FakeLlm, startFakeLlm } from '../support/fake-llm.js';
+import type { FakeLlm } from '../support/fake-llm.js';
+import { useFakeLlm } from '../support/hooks.js';
 
 async function storedMessages(dataDir: string): Promise<string[]> {
   const db = await openDatabase({ dataDir });
@@ -17,17 +18,12 @@ async function storedMessages(dataDir: string): Promise<string[]> {
 }
 
 describe('clara start, doctor and db migrate', () => {
+  const llm = useFakeLlm();
   let fake: FakeLlm;
   let env: Record<string, string>;
 
-  beforeAll(async () => {
-    fake = await startFakeLlm();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
   beforeEach(async () => {
-    fake.reset();
+    fake = llm.current;
     env = { ...fakeLlmEnv(fake), DATA_DIR: await freshSqliteDir('clara-start-'), PORT: '0' };
   });
 

@@ -1,21 +1,19 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTool } from '../../src/tools/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { type FakeLlm, startFakeLlm } from '../support/fake-llm.js';
+import type { FakeLlm } from '../support/fake-llm.js';
+import { useFakeLlm } from '../support/hooks.js';
 import { promptOf, turn } from '../support/turns.js';
 
 describe('tools, tiers and providers through the engine', () => {
+  const llm = useFakeLlm();
   let fake: FakeLlm;
   let app: TestApp | undefined;
 
-  beforeAll(async () => {
-    fake = await startFakeLlm();
+  beforeEach(() => {
+    fake = llm.current;
   });
-  afterAll(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
   afterEach(async () => {
     await app?.stop();
     app = undefined;
@@ -92,6 +90,7 @@ describe('tools, tiers and providers through the engine', () => {
         LLM_FALLBACK_PROVIDERS: 'anthropic',
         ANTHROPIC_API_KEY: 'anthropic-test-key-123',
         ANTHROPIC_BASE_URL: fake.anthropicBaseUrl,
+        ANTHROPIC_MODEL: 'claude-fallback-test',
       },
     });
     fake.script({ status: 503 }, 'Answer from the fallback.');
@@ -119,5 +118,28 @@ describe('tools, tiers and providers through the engine', () => {
     await turn(app.engine, 'hi');
     expect(promptOf(fake.chatRequests()[0]!)[0]?.content).toMatch(/^You are Flo/);
     expect(app.engine.botName).toBe('Flo');
+  });
+
+  it('sends images to the model and stores a placeholder; prefixes speakers in shared channels', async () => {
+    app = await startTestApp({ backend: 'sqlite', fake });
+    const pixel =
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    fake.script('A single pixel.');
+    await turn(app.engine, 'what is this?', {
+      images: [{ name: 'dot.png', mediaType: 'image/png', base64: pixel }],
+      environment: { kind: 'channel', guildName: 'Home', channelName: 'general', channelId: '42' },
+      conversationId: 'discord-channel-42',
+    });
+    const last = promptOf(fake.chatRequests()[0]!).at(-1);
+    expect(last?.content).toEqual([
+      { type: 'text', text: '[Tess]: what is this?\n[Image: dot.png]' },
+      { type: 'image_url', image_url: { url: `data:image/png;base64,${pixel}` } },
+    ]);
+    const context = promptOf(fake.chatRequests()[0]!)[1]?.content as string;
+    expect(context).toContain('Home server, #general (shared channel)');
+    expect(context).toContain('come from different people');
+    expect((await app.engine.history('discord-channel-42'))[0]?.content).toBe(
+      '[Tess]: what is this?\n[Image: dot.png]',
+    );
   });
 });

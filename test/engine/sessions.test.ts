@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BACKENDS, startTestApp, type TestApp } from '../support/app.js';
-import { type FakeLlm, type RecordedRequest, startFakeLlm } from '../support/fake-llm.js';
+import type { FakeLlm, RecordedRequest } from '../support/fake-llm.js';
+import { useFakeLlm } from '../support/hooks.js';
 import { promptOf, turn } from '../support/turns.js';
 
 /** Summary requests are recognisable by their instruction; everything else is a chat turn. */
@@ -8,18 +9,13 @@ const isSummary = (r: RecordedRequest) =>
   JSON.stringify(r.body.messages[0]).includes('Summarize this conversation');
 
 describe.each(BACKENDS)('sessions and summaries on %s', (backend) => {
+  const llm = useFakeLlm();
   let fake: FakeLlm;
   let app: TestApp;
   let clock: Date;
 
-  beforeAll(async () => {
-    fake = await startFakeLlm();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
   beforeEach(async () => {
-    fake.reset();
+    fake = llm.current;
     clock = new Date('2026-11-23T15:00:00Z');
     app = await startTestApp({
       backend,

@@ -1,20 +1,16 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BACKENDS, startTestApp, type TestApp } from '../support/app.js';
-import { type FakeLlm, startFakeLlm } from '../support/fake-llm.js';
+import type { FakeLlm } from '../support/fake-llm.js';
+import { useFakeLlm } from '../support/hooks.js';
 import { collect, inbound, promptOf, turn } from '../support/turns.js';
 
 describe.each(BACKENDS)('engine turn pipeline on %s', (backend) => {
+  const llm = useFakeLlm();
   let fake: FakeLlm;
   let app: TestApp;
 
-  beforeAll(async () => {
-    fake = await startFakeLlm();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
   beforeEach(async () => {
-    fake.reset();
+    fake = llm.current;
     app = await startTestApp({ backend, fake });
   });
   afterEach(async () => {

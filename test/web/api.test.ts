@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { type FakeLlm, startFakeLlm } from '../support/fake-llm.js';
+import type { FakeLlm } from '../support/fake-llm.js';
+import { useFakeLlm } from '../support/hooks.js';
 
 /** Reads a whole SSE response into [event, data] pairs. */
 async function sse(response: Response): Promise<Array<{ event: string; data: Record<string, unknown> }>> {
@@ -15,18 +16,13 @@ async function sse(response: Response): Promise<Array<{ event: string; data: Rec
 }
 
 describe('web API', () => {
+  const llm = useFakeLlm();
   let fake: FakeLlm;
   let app: TestApp;
   let base: string;
 
-  beforeAll(async () => {
-    fake = await startFakeLlm();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
   beforeEach(async () => {
-    fake.reset();
+    fake = llm.current;
     app = await startTestApp({ backend: 'sqlite', fake, env: { PORT: '0' } });
     base = (await app.startWeb()).url;
   });
