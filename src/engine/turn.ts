@@ -5,17 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DuplicateMessageError, type Repositories, type UsageInput } from '../db/index.js';
+import { DuplicateMessageError, type MessageRow } from '../db/index.js';
 import type { InboundMessage, ReplyEvent, Tier, TokenUsage } from '../domain/index.js';
-import { runToolLoop } from '../llm/index.js';
+import { type Llm, runToolLoop, type ToolLoopEvent } from '../llm/index.js';
 import { chooseTier } from './auto-tier.js';
-import { detectDeparture } from './departure.js';
 import type { TurnDeps } from './deps.js';
 import { describeFailure } from './errors.js';
-import { buildPrompt, type HistoryMessage } from './prompt.js';
 import { SUMMARIZE_SESSION_JOB, type SummarizeSessionPayload } from './summaries.js';
 import { parseTierPrefix } from './tiers.js';
-import type { MemoryRetrieval } from './types.js';
+import { gatherContext, type TurnContext } from './turn-context.js';
+import { TurnUsageLog } from './usage-log.js';
 
 const EMPTY_REPLY = "I'm sorry — I couldn't come up with a reply to that. Could you try rephrasing?";
 
@@ -65,14 +64,9 @@ export async function* runTurn(
     message.conversationTitle,
     now,
   );
-  if (endedSession)
-    deps.jobs.enqueue<SummarizeSessionPayload>(
-      SUMMARIZE_SESSION_JOB,
-      { sessionId: endedSession.id },
-      { key: endedSession.id },
-    );
+  if (endedSession) enqueueSummary(deps, endedSession.id);
   const history = await deps.repos.messages.recent(session.id, deps.settings.contextMessageCount);
-  let userRow: Awaited<ReturnType<Repositories['messages']['add']>>;
+  let userRow: MessageRow;
   try {
     userRow = await deps.repos.messages.add({
       sessionId: session.id,
@@ -88,10 +82,9 @@ export async function* runTurn(
     return;
   }
   await deps.repos.sessions.touch(session.id, now);
-  const turnId = randomUUID();
   yield {
     type: 'start',
-    turnId,
+    turnId: randomUUID(),
     sessionId: session.id,
     userMessageId: userRow.id,
     newSession: history.length === 0,
@@ -103,136 +96,44 @@ export async function* runTurn(
     return;
   }
 
-  const usage: Array<Omit<UsageInput, 'messageId'>> = [];
-  const record = (
-    u: TokenUsage,
-    model: string,
-    provider: string,
-    purpose: string,
-    tier: Tier | undefined,
-    durationMs: number,
-  ) =>
-    usage.push({
-      sessionId: session.id,
-      userId: message.userId,
-      provider,
-      model,
-      purpose,
-      tier: tier ?? null,
-      inputTokens: u.inputTokens,
-      outputTokens: u.outputTokens,
-      cost: u.cost ?? null,
-      durationMs,
-    });
-
+  const usage = new TurnUsageLog({ sessionId: session.id, userId: message.userId });
   let stored = false;
   try {
-    const projectId = await deps.sessions.projectFor(message.userId);
-    const [memory, previous, lastAssistant] = await Promise.all([
-      retrieveMemory(deps, message, userContent, projectId, session.id, log, signal),
-      deps.sessions.previousContext(session, history.length),
-      lastAssistantAt(history),
-    ]);
-    const explicitTier = prefix.tier ?? (message.tier === 'auto' ? undefined : message.tier);
-    let tier: Tier | undefined = explicitTier;
-    let autoTier = false;
-    const historyForPrompt: HistoryMessage[] = history;
-    const scope = {
-      userId: message.userId,
-      conversationId: message.conversationId,
-      sessionId: session.id,
-      platform: message.platform,
-      channelId: message.environment.channelId,
-      isAdmin: message.isAdmin ?? false,
-    };
-    const prompt = buildPrompt({
-      persona: deps.persona.text,
-      botName: deps.persona.botName,
-      toolInstructions: deps.tools.instructions(scope),
-      platformGuidelines: message.platformGuidelines,
-      time: deps.time,
-      now,
-      sentAt: message.sentAt ?? now,
-      lastAssistantAt: lastAssistant,
-      departure: departureFrom(history),
-      environment: message.environment,
-      user: { displayName: message.displayName, userName: message.userName, userId: message.userId },
-      memoryCounts: memory.counts,
-      channelSummary: message.channelSummary,
-      memorySections: memory.sections,
-      sessionSummary: session.sessionSummary,
-      previousSession: previous,
-      history: historyForPrompt,
-      recentContext: message.recentContext,
-      currentText: userContent,
-      images: message.images,
-    });
-    if (!tier && (message.tier === 'auto' || (message.tier === undefined && deps.settings.autoTier))) {
-      const choice = await chooseTier(llm, prompt.slice(0, -1), userContent, signal);
-      if (choice.call) {
-        const c = choice.call;
-        record(c.usage, c.model, c.provider, 'auto_tier', 'low', c.durationMs);
-      }
-      tier = choice.tier;
-      autoTier = true;
-    }
-    tier ??= deps.settings.defaultTier;
-    const tools = deps.tools.specs(scope);
+    const context = await gatherContext(deps, { message, session, history, userContent, now, log, signal });
+    const { tier, auto } = await pickTier(
+      deps,
+      llm,
+      message,
+      prefix.tier,
+      context,
+      userContent,
+      usage,
+      signal,
+    );
+    const tools = deps.tools.specs(context.scope);
     const purpose = tools.length > 0 ? 'tools' : 'chat';
-    if (tier) yield { type: 'tier', tier, model: llm.modelFor(tier, purpose), auto: autoTier };
+    if (tier) yield { type: 'tier', tier, model: llm.modelFor(tier, purpose), auto };
 
     let text = '';
-    let final: { model: string; provider: string; usage: TokenUsage } | undefined;
-    const started = new Map<string, number>();
-    for await (const event of runToolLoop(llm, {
-      messages: prompt,
+    let final: Extract<ToolLoopEvent, { type: 'done' }> | undefined;
+    const loop = runToolLoop(llm, {
+      messages: context.prompt,
       tools,
-      executor: deps.tools.executor(scope),
+      executor: deps.tools.executor(context.scope),
       tier,
       maxIterations: deps.settings.maxToolIterations,
       maxResultChars: deps.settings.maxToolResultChars,
       signal,
-    })) {
-      switch (event.type) {
-        case 'text':
-          text += event.text;
-          yield { type: 'text', text: event.text };
-          break;
-        case 'tool_start': {
-          started.set(event.call.id, Date.now());
-          const status = deps.tools.status(event.call.name, event.call.arguments);
-          yield {
-            type: 'tool_start',
-            callId: event.call.id,
-            name: event.call.name,
-            ...status,
-            step: event.step,
-          };
-          break;
-        }
-        case 'tool_end':
-          yield {
-            type: 'tool_end',
-            callId: event.call.id,
-            name: event.call.name,
-            ok: event.ok,
-            durationMs: event.durationMs,
-          };
-          break;
-        case 'notice':
-          yield { type: 'notice', text: event.text };
-          break;
-        case 'usage':
-          record(event.usage, event.model, event.provider, event.purpose, tier, event.durationMs);
-          break;
-        case 'done':
-          // Everything streamed is what the person saw (including text between tool rounds); keep that.
-          if (!text.trim()) text = event.text;
-          final = { model: event.model, provider: event.provider, usage: event.usage };
-          break;
-      }
+    });
+    for await (const event of loop) {
+      if (event.type === 'text') text += event.text;
+      if (event.type === 'usage') usage.add({ ...event, tier });
+      if (event.type === 'done') final = event;
+      const reply = toReplyEvent(deps, event);
+      if (reply) yield reply;
     }
-    const reply = text.trim() ? text : EMPTY_REPLY;
+    // Everything streamed is what the person saw (including text between tool rounds); keep that.
+    const reply = text.trim() ? text : final?.text.trim() ? final.text : EMPTY_REPLY;
     const assistantRow = await deps.repos.messages.add({
       sessionId: session.id,
       userId: message.conversationId,
@@ -240,25 +141,23 @@ export async function* runTurn(
       content: reply,
       createdAt: deps.now(),
     });
-    for (const u of usage) await deps.repos.usage.record({ ...u, messageId: assistantRow.id });
-    for (const observer of deps.observers) {
-      observer.onTurnComplete({
-        message,
-        sessionId: session.id,
-        projectId,
-        userMessageId: userRow.id,
-        assistantMessageId: assistantRow.id,
-        userContent,
-        assistantContent: reply,
-        tier,
-      });
-    }
+    await usage.save(deps.repos, assistantRow.id);
+    notifyObservers(deps, log, {
+      message,
+      sessionId: session.id,
+      projectId: context.projectId,
+      userMessageId: userRow.id,
+      assistantMessageId: assistantRow.id,
+      userContent,
+      assistantContent: reply,
+      tier,
+    });
     stored = true;
     yield {
       type: 'done',
       text: reply,
       assistantMessageId: assistantRow.id,
-      usage: final?.usage ?? { inputTokens: 0, outputTokens: 0 },
+      usage: final?.usage ?? ({ inputTokens: 0, outputTokens: 0 } satisfies TokenUsage),
       model: final?.model ?? llm.modelFor(tier, purpose),
       provider: final?.provider ?? llm.primary,
     };
@@ -266,61 +165,89 @@ export async function* runTurn(
     const failure = describeFailure(error);
     if (failure.code === 'internal') log.error({ err: error, sessionId: session.id }, 'turn failed');
     else log.warn({ err: error, sessionId: session.id, code: failure.code }, 'LLM call failed');
-    for (const u of usage) await deps.repos.usage.record({ ...u, messageId: null }).catch(() => {});
+    await usage.save(deps.repos, null).catch(() => {});
     yield { type: 'error', ...failure };
   } finally {
     // Runs after the person has the whole reply (also when the consumer stops reading at `done`).
-    if (stored) await scheduleSummary(deps, session.id, log);
+    if (stored) await scheduleRollingSummary(deps, session.id, log);
   }
 }
 
-async function retrieveMemory(
+/** A `!high` prefix wins, then the adapter's choice, then auto selection (when enabled), then `MODEL_TIER`. */
+async function pickTier(
   deps: TurnDeps,
+  llm: Llm,
   message: InboundMessage,
-  query: string,
-  projectId: string,
-  sessionId: string,
-  log: Logger,
+  prefixTier: Tier | undefined,
+  context: TurnContext,
+  userContent: string,
+  usage: TurnUsageLog,
   signal: AbortSignal | undefined,
-): Promise<MemoryRetrieval> {
-  try {
-    return await deps.memory.retrieve({
-      userId: message.userId,
-      projectId,
-      sessionId,
-      query,
-      participants: message.participants ?? [],
-      environment: message.environment,
-      signal,
-    });
-  } catch (error) {
-    log.warn({ err: error }, 'memory retrieval failed; answering without memories');
-    return { sections: [] };
+): Promise<{ tier: Tier | undefined; auto: boolean }> {
+  const explicit = prefixTier ?? (message.tier === 'auto' ? undefined : message.tier);
+  if (explicit) return { tier: explicit, auto: false };
+  const wantsAuto = message.tier === 'auto' || (message.tier === undefined && deps.settings.autoTier);
+  if (!wantsAuto) return { tier: deps.settings.defaultTier, auto: false };
+  const choice = await chooseTier(llm, context.prompt.slice(0, -1), userContent, signal);
+  if (choice.call) usage.add({ ...choice.call, purpose: 'auto_tier', tier: 'low' });
+  return { tier: choice.tier, auto: true };
+}
+
+function toReplyEvent(deps: TurnDeps, event: ToolLoopEvent): ReplyEvent | undefined {
+  switch (event.type) {
+    case 'text':
+      return { type: 'text', text: event.text };
+    case 'tool_start': {
+      const { emoji, status } = deps.tools.status(event.call.name, event.call.arguments);
+      return {
+        type: 'tool_start',
+        callId: event.call.id,
+        name: event.call.name,
+        emoji,
+        status,
+        step: event.step,
+      };
+    }
+    case 'tool_end':
+      return {
+        type: 'tool_end',
+        callId: event.call.id,
+        name: event.call.name,
+        ok: event.ok,
+        durationMs: event.durationMs,
+      };
+    case 'notice':
+      return { type: 'notice', text: event.text };
+    default:
+      return undefined;
   }
 }
 
-function lastAssistantAt(history: readonly HistoryMessage[]): Date | undefined {
-  for (let i = history.length - 1; i >= 0; i--)
-    if (history[i]?.role === 'assistant') return history[i]?.createdAt;
-  return undefined;
-}
-
-function departureFrom(history: readonly HistoryMessage[]): string | undefined {
-  for (let i = history.length - 1; i >= 0; i--) {
-    const m = history[i];
-    if (m?.role === 'user') return detectDeparture(m.content);
+function notifyObservers(
+  deps: TurnDeps,
+  log: Logger,
+  turn: Parameters<TurnDeps['observers'][number]['onTurnComplete']>[0],
+): void {
+  for (const observer of deps.observers) {
+    try {
+      observer.onTurnComplete(turn);
+    } catch (error) {
+      log.error({ err: error, sessionId: turn.sessionId }, 'a turn observer failed');
+    }
   }
-  return undefined;
 }
 
-async function scheduleSummary(deps: TurnDeps, sessionId: string, log: Logger): Promise<void> {
+function enqueueSummary(deps: TurnDeps, sessionId: string): void {
+  deps.jobs.enqueue<SummarizeSessionPayload>(SUMMARIZE_SESSION_JOB, { sessionId }, { key: sessionId });
+}
+
+async function scheduleRollingSummary(deps: TurnDeps, sessionId: string, log: Logger): Promise<void> {
   try {
     // Two rows were added in this turn; a rolling summary is due when the count crosses a multiple of the interval.
     const count = await deps.repos.messages.count(sessionId);
     const interval = deps.settings.summaryInterval;
-    if (interval > 0 && Math.floor(count / interval) > Math.floor((count - 2) / interval)) {
-      deps.jobs.enqueue<SummarizeSessionPayload>(SUMMARIZE_SESSION_JOB, { sessionId }, { key: sessionId });
-    }
+    if (interval > 0 && Math.floor(count / interval) > Math.floor((count - 2) / interval))
+      enqueueSummary(deps, sessionId);
   } catch (error) {
     log.warn({ err: error, sessionId }, 'could not schedule the session summary');
   }
