@@ -3,7 +3,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { Tier } from '../domain/index.js';
 import { guardedStream } from './call-guard.js';
 import { toAnthropicRequest, toAnthropicTools } from './convert.js';
-import { AnthropicStreamState } from './convert-stream.js';
+import { AnthropicStreamState, unifiedEvents } from './convert-stream.js';
 import { type ModelTable, modelFor, modelTable } from './models.js';
 import {
   API_KEY_ENV,
@@ -98,20 +98,11 @@ class AnthropicProvider implements LlmProvider {
         .create(body, { signal: guard.signal, timeout: guard.timeoutMs })
         .asResponse();
       guard.arm();
-      const state = new AnthropicStreamState();
-      for await (const payload of responsePayloads(response, () => guard.arm())) {
-        const text = state.push(payload);
-        if (text) yield { type: 'text', text };
-      }
-      const calls = state.toolCalls();
-      if (calls.length > 0) yield { type: 'tool_calls', calls };
-      yield {
-        type: 'done',
-        usage: state.usage,
-        finishReason: state.finishReason,
-        model: state.model ?? request.model,
-        provider: 'anthropic',
-      };
+      yield* unifiedEvents(
+        responsePayloads(response, () => guard.arm()),
+        new AnthropicStreamState(),
+        { model: request.model, provider: 'anthropic' },
+      );
     });
   }
 }

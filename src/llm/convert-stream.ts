@@ -4,7 +4,7 @@
  */
 import type { TokenUsage } from '../domain/index.js';
 import { fromToolUse } from './convert.js';
-import type { ToolCall } from './types.js';
+import type { ProviderName, StreamEvent, ToolCall } from './types.js';
 
 type Rec = Record<string, unknown>;
 
@@ -215,4 +215,34 @@ export class AnthropicStreamState {
         return { ...call, id: call.id || `toolu_${index}` };
       });
   }
+}
+
+/** What both protocol states offer: fed raw payloads, they yield text and end with calls, usage and reasons. */
+export interface ProtocolStreamState {
+  usage: TokenUsage;
+  finishReason: string | null;
+  model: string | undefined;
+  push(payload: unknown): string;
+  toolCalls(): ToolCall[];
+}
+
+/** Turns a provider's parsed payloads into unified stream events (text deltas, then tool calls, then done). */
+export async function* unifiedEvents(
+  payloads: AsyncIterable<unknown>,
+  state: ProtocolStreamState,
+  fallback: { model: string; provider: ProviderName },
+): AsyncGenerator<StreamEvent> {
+  for await (const payload of payloads) {
+    const text = state.push(payload);
+    if (text) yield { type: 'text', text };
+  }
+  const calls = state.toolCalls();
+  if (calls.length > 0) yield { type: 'tool_calls', calls };
+  yield {
+    type: 'done',
+    usage: state.usage,
+    finishReason: state.finishReason,
+    model: state.model ?? fallback.model,
+    provider: fallback.provider,
+  };
 }

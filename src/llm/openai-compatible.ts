@@ -6,7 +6,7 @@ import OpenAI from 'openai';
 import type { Tier } from '../domain/index.js';
 import { guardedStream } from './call-guard.js';
 import { toOpenAIMessages, toOpenAITools } from './convert.js';
-import { OpenAIStreamState } from './convert-stream.js';
+import { OpenAIStreamState, unifiedEvents } from './convert-stream.js';
 import { type ModelTable, modelFor, modelTable } from './models.js';
 import {
   API_KEY_ENV,
@@ -119,20 +119,11 @@ class OpenAICompatibleProvider implements LlmProvider {
         .create(body, { signal: guard.signal, timeout: guard.timeoutMs })
         .asResponse();
       guard.arm();
-      const state = new OpenAIStreamState();
-      for await (const payload of responsePayloads(response, () => guard.arm())) {
-        const text = state.push(payload);
-        if (text) yield { type: 'text', text };
-      }
-      const calls = state.toolCalls();
-      if (calls.length > 0) yield { type: 'tool_calls', calls };
-      yield {
-        type: 'done',
-        usage: state.usage,
-        finishReason: state.finishReason,
-        model: state.model ?? request.model,
-        provider,
-      };
+      yield* unifiedEvents(
+        responsePayloads(response, () => guard.arm()),
+        new OpenAIStreamState(),
+        { model: request.model, provider: provider },
+      );
     });
   }
 }
