@@ -5,6 +5,10 @@
  *
  *   npm run bench                       # N = 1, 10, 100 on both databases
  *   npm run bench -- --n 10 --db sqlite
+ *   npm run bench -- --think 1000        # people pause ~1 s (exponential) between a reply and their next message
+ *
+ * With --think 0 (the default) every conversation sends its next message the moment a reply is done: a closed
+ * loop that saturates the process, so a turn mostly waits for the other N − 1 conversations.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
@@ -22,11 +26,14 @@ const { values } = parseArgs({
     n: { type: 'string', multiple: true },
     db: { type: 'string', multiple: true },
     turns: { type: 'string', default: '1000' },
+    /** Mean pause between a reply and the person's next message (exponentially distributed); 0 = none. */
+    think: { type: 'string', default: '0' },
   },
 });
 const concurrencies = (values.n ?? ['1', '10', '100']).map(Number);
 const backends = (values.db ?? ['sqlite', 'postgres']) as Array<'sqlite' | 'postgres'>;
 const totalTurns = Number(values.turns);
+const thinkMs = Number(values.think);
 
 interface FakeProcess {
   llm: string;
@@ -103,6 +110,7 @@ async function run(
         if (event.type === 'error') throw new Error(`turn failed: ${event.message}`);
       }
       if (ok && t >= warmup) walls.set(content, performance.now() - started);
+      if (thinkMs > 0) await new Promise((resolve) => setTimeout(resolve, -Math.log(1 - Math.random()) * thinkMs));
     }
   }
 
@@ -152,7 +160,7 @@ try {
       const row = await run(backend, n, fake, url);
       rows.push(row);
       console.log(
-        `${backend.padEnd(8)} N=${String(n).padEnd(3)} turns=${String(row.turns).padEnd(5)} ` +
+        `${thinkMs > 0 ? `think=${thinkMs}ms ` : ''}${backend.padEnd(8)} N=${String(n).padEnd(3)} turns=${String(row.turns).padEnd(5)} ` +
           `own p50 ${ms(row.ownP50)}  p99 ${ms(row.ownP99)} | wall p50 ${ms(row.wallP50)}  p99 ${ms(row.wallP99)} | ` +
           `fake p50 ${ms(row.fakeP50)} | cpu/turn ${ms(row.cpuPerTurn)} | ${row.throughput.toFixed(0)} turns/s`,
       );

@@ -16,6 +16,7 @@ import { parseTierPrefix } from './tiers.js';
 import { gatherContext, type TurnContext } from './turn-context.js';
 import { TurnUsageLog } from './usage-log.js';
 
+const TOUCH_INTERVAL_MS = 30_000;
 const EMPTY_REPLY = "I'm sorry — I couldn't come up with a reply to that. Could you try rephrasing?";
 
 /** What is stored and sent to the model: `[Name]: ` prefix in shared channels, image placeholders appended. */
@@ -81,7 +82,9 @@ export async function* runTurn(
     yield { type: 'error', code: 'duplicate', message: 'This message was already handled.' };
     return;
   }
-  await deps.repos.sessions.touch(session.id, now);
+  // Activity only matters at minute precision (idle rotation), so a busy conversation skips most of these writes.
+  if (now.getTime() - session.lastActivityAt.getTime() >= TOUCH_INTERVAL_MS)
+    await deps.repos.sessions.touch(session.id, now);
   yield {
     type: 'start',
     turnId: randomUUID(),
