@@ -110,7 +110,8 @@ async function run(
         if (event.type === 'error') throw new Error(`turn failed: ${event.message}`);
       }
       if (ok && t >= warmup) walls.set(content, performance.now() - started);
-      if (thinkMs > 0) await new Promise((resolve) => setTimeout(resolve, -Math.log(1 - Math.random()) * thinkMs));
+      if (thinkMs > 0)
+        await new Promise((resolve) => setTimeout(resolve, -Math.log(1 - Math.random()) * thinkMs));
     }
   }
 
