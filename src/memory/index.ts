@@ -1,0 +1,2 @@
+export { memoryHash, normaliseMemoryText } from './text.js';
+export * from './types.js';
