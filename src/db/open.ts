@@ -2,6 +2,7 @@
  * Opens the main database: PostgreSQL when `url` starts with `postgres`, otherwise the SQLite file
  * `<dataDir>/assistant.db` (spec §10.1). Connectivity is checked before returning; migrations run on `migrate()`.
  */
+import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { redactUrl } from '../config/redact.js';
 import { type DbLogger, silentLogger } from './logger.js';
@@ -24,6 +25,12 @@ export interface OpenDatabaseOptions {
 /** An open main database, plus its Kysely instance (raw queries, e.g. in tests and `clara db` commands). */
 export interface MainDatabase extends Database {
   readonly kysely: Kysely<DatabaseSchema>;
+  /**
+   * The SQLite connection itself (SQLite only), for modules that keep their own tables in the same file (the
+   * embedded memory store). Share it rather than opening the file again: two connections in one process block
+   * each other.
+   */
+  readonly sqlite?: BetterSqlite3.Database;
 }
 
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -60,6 +67,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<MainDa
     new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
     'sqlite',
     logger,
+    sqlite,
   );
 }
 
@@ -67,11 +75,13 @@ function buildDatabase(
   kysely: Kysely<DatabaseSchema>,
   dialect: DatabaseDialect,
   logger: DbLogger,
+  sqlite?: BetterSqlite3.Database,
 ): MainDatabase {
   let closed = false;
   return {
     dialect,
     kysely,
+    ...(sqlite ? { sqlite } : {}),
     repos: createRepositories({ db: kysely, dialect }),
     async migrate() {
       const applied = await runMigrations(kysely, dialect);
