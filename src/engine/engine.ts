@@ -4,7 +4,8 @@ import type { EngineDeps, TurnDeps } from './deps.js';
 import { KeyedLock } from './keyed-lock.js';
 import { SessionManager } from './sessions.js';
 import { SUMMARIZE_SESSION_JOB, type SummarizeSessionPayload, summarizeSession } from './summaries.js';
-import { runTurn } from './turn.js';
+import { notifyObservers, runTurn } from './turn.js';
+import type { EndedSession } from './types.js';
 import { NO_MEMORY, NO_TOOLS } from './types.js';
 
 export interface TurnOptions {
@@ -73,8 +74,15 @@ export class Engine {
     }
   }
 
-  /** Starts a fresh session for a conversation (`/new`); the previous one is summarised in the background. */
-  async startNewSession(conversationId: string, title: string): Promise<{ sessionId: string }> {
+  /**
+   * Starts a fresh session for a conversation (`/new`); the previous one is summarised in the background and, when
+   * `actor` is given, observers hear that it ended (memory finalises the conversation for that person).
+   */
+  async startNewSession(
+    conversationId: string,
+    title: string,
+    actor?: Pick<EndedSession, 'userId' | 'environment'>,
+  ): Promise<{ sessionId: string }> {
     const release = await this.lock.acquire(conversationId);
     try {
       const { session, endedSession } = await this.deps.sessions.startNew(
@@ -88,6 +96,10 @@ export class Engine {
           { sessionId: endedSession.id },
           { key: endedSession.id },
         );
+        if (actor) {
+          const ended = { sessionId: endedSession.id, conversationId, ...actor };
+          notifyObservers(this.deps, this.deps.logger, (o) => o.onSessionEnded?.(ended));
+        }
       }
       return { sessionId: session.id };
     } finally {

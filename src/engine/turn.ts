@@ -14,6 +14,7 @@ import { describeFailure } from './errors.js';
 import { SUMMARIZE_SESSION_JOB, type SummarizeSessionPayload } from './summaries.js';
 import { parseTierPrefix } from './tiers.js';
 import { gatherContext, type TurnContext } from './turn-context.js';
+import type { TurnObserver } from './types.js';
 import { TurnUsageLog } from './usage-log.js';
 
 const TOUCH_INTERVAL_MS = 30_000;
@@ -45,6 +46,8 @@ function rejection(message: InboundMessage, maxChars: number): ReplyEvent | unde
   return undefined;
 }
 
+export { notifyObservers };
+
 export async function* runTurn(
   deps: TurnDeps,
   message: InboundMessage,
@@ -65,7 +68,17 @@ export async function* runTurn(
     message.conversationTitle,
     now,
   );
-  if (endedSession) enqueueSummary(deps, endedSession.id);
+  if (endedSession) {
+    enqueueSummary(deps, endedSession.id);
+    notifyObservers(deps, log, (o) =>
+      o.onSessionEnded?.({
+        sessionId: endedSession.id,
+        conversationId: message.conversationId,
+        userId: message.userId,
+        environment: message.environment,
+      }),
+    );
+  }
   const history = await deps.repos.messages.recent(session.id, deps.settings.contextMessageCount);
   let userRow: MessageRow;
   try {
@@ -145,7 +158,7 @@ export async function* runTurn(
       createdAt: deps.now(),
     });
     await usage.save(deps.repos, assistantRow.id);
-    notifyObservers(deps, log, {
+    const completed = {
       message,
       sessionId: session.id,
       projectId: context.projectId,
@@ -154,7 +167,8 @@ export async function* runTurn(
       userContent,
       assistantContent: reply,
       tier,
-    });
+    };
+    notifyObservers(deps, log, (o) => o.onTurnComplete?.(completed));
     stored = true;
     yield {
       type: 'done',
@@ -226,16 +240,12 @@ function toReplyEvent(deps: TurnDeps, event: ToolLoopEvent): ReplyEvent | undefi
   }
 }
 
-function notifyObservers(
-  deps: TurnDeps,
-  log: Logger,
-  turn: Parameters<TurnDeps['observers'][number]['onTurnComplete']>[0],
-): void {
+function notifyObservers(deps: TurnDeps, log: Logger, notify: (observer: TurnObserver) => void): void {
   for (const observer of deps.observers) {
     try {
-      observer.onTurnComplete(turn);
+      notify(observer);
     } catch (error) {
-      log.error({ err: error, sessionId: turn.sessionId }, 'a turn observer failed');
+      log.error({ err: error }, 'a turn observer failed');
     }
   }
 }

@@ -74,12 +74,22 @@ export interface CompletedTurn {
   tier: Tier | undefined;
 }
 
+/** A session that just ended (idle rotation or `/new`), and who was talking when it did. */
+export interface EndedSession {
+  sessionId: string;
+  conversationId: string;
+  /** Memory user id of the person whose message (or command) ended it. */
+  userId: string;
+  environment: ConversationEnvironment;
+}
+
 /**
- * Called on the reply path after an exchange is stored: it must only enqueue work (never wait on it).
- * The memory capability registers one to extract memories in the background.
+ * Told about stored exchanges and ended sessions. Called on the reply path: it must only enqueue work (never wait
+ * on it). The memory capability registers one to extract memories and finalise conversations in the background.
  */
 export interface TurnObserver {
-  onTurnComplete(turn: CompletedTurn): void;
+  onTurnComplete?(turn: CompletedTurn): void;
+  onSessionEnded?(ended: EndedSession): void;
 }
 
 export interface EngineSettings {

@@ -224,6 +224,7 @@ export interface MemoryEngine {
   /** Vector and full-text search in parallel, fused by reciprocal rank; one embedding call, no LLM call. */
   search(scope: MemoryScope, query: string, options?: SearchOptions): Promise<MemoryHit[]>;
   list(scope: MemoryScope, filter?: MemoryFilter, options?: ListOptions): Promise<MemoryRecord[]>;
+  count(scope: MemoryScope, filter?: MemoryFilter): Promise<number>;
   get(scope: MemoryScope, id: string): Promise<MemoryRecord | undefined>;
   /** Replaces a memory's text: the old version is kept with validTo, the new one links to it. */
   update(scope: MemoryScope, id: string, text: string): Promise<MemoryChange | undefined>;

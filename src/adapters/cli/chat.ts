@@ -138,7 +138,10 @@ export async function runInteractiveChat(
         continue;
       }
       if (text === '/new') {
-        await engine.startNewSession(identity.conversationId, 'Terminal chat');
+        await engine.startNewSession(identity.conversationId, 'Terminal chat', {
+          userId: identity.userId,
+          environment: { kind: 'terminal' },
+        });
         io.output.write(`${dim('Started a new conversation.', io.output.isTTY)}\n\n`);
         continue;
       }

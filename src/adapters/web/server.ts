@@ -99,7 +99,10 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
   });
 
   app.post('/api/conversations/new', async () => {
-    const { sessionId } = await options.engine.startNewSession(options.identity.conversationId, 'Web chat');
+    const { sessionId } = await options.engine.startNewSession(options.identity.conversationId, 'Web chat', {
+      userId: options.identity.userId,
+      environment: { kind: 'web' },
+    });
     return { sessionId };
   });
 
