@@ -81,7 +81,7 @@ export class Engine {
   async startNewSession(
     conversationId: string,
     title: string,
-    actor?: Pick<EndedSession, 'userId' | 'environment'>,
+    actor?: Pick<EndedSession, 'userId' | 'displayName' | 'environment'>,
   ): Promise<{ sessionId: string }> {
     const release = await this.lock.acquire(conversationId);
     try {

@@ -75,6 +75,7 @@ export async function* runTurn(
         sessionId: endedSession.id,
         conversationId: message.conversationId,
         userId: message.userId,
+        displayName: message.displayName,
         environment: message.environment,
       }),
     );

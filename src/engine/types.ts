@@ -80,6 +80,8 @@ export interface EndedSession {
   conversationId: string;
   /** Memory user id of the person whose message (or command) ended it. */
   userId: string;
+  /** Their display name (in shared channels their stored messages carry a `[Name]: ` prefix). */
+  displayName?: string;
   environment: ConversationEnvironment;
 }
 
