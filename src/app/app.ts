@@ -11,6 +11,7 @@ import { InProcessJobQueue, type JobQueue } from '../jobs/index.js';
 import { type ClaraLogger, createLogger } from '../observability/index.js';
 import { ToolRegistry } from '../tools/index.js';
 import { buildLlm, type LlmSetup } from './llm.js';
+import { buildMemory, type MemorySetup } from './memory.js';
 import { packageVersion, SHIPPED_PERSONALITIES } from './paths.js';
 import { startWeb, type WebHandle } from './web.js';
 
@@ -33,6 +34,8 @@ export interface App {
   readonly jobs: JobQueue;
   readonly engine: Engine;
   readonly tools: ToolRegistry;
+  /** Long-term memory; undefined when MEMORY_ENABLED=false. */
+  readonly memory: MemorySetup | undefined;
   readonly llm: LlmSetup;
   readonly persona: Persona;
   /** A short description of where the data lives (password masked). */
@@ -87,6 +90,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     warn: (message) => logger.warn(message),
   });
   const tools = new ToolRegistry({ logger: logger.child({ name: 'tools' }) });
+  let memory: MemorySetup | undefined;
+  try {
+    memory = await buildMemory({ config, db, jobs, logger, chatLlm: llm.llm });
+  } catch (error) {
+    await db.close();
+    await log.close();
+    throw error;
+  }
   const shutdown = new AbortController();
   const engine = new Engine({
     repos: db.repos,
@@ -97,6 +108,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     persona,
     time: createTimeFormatter(config.DEFAULT_TIMEZONE),
     tools,
+    memory: memory?.slot,
+    observers: memory ? [memory.observer] : [],
     settings: {
       projectName: config.DEFAULT_PROJECT,
       contextMessageCount: config.CONTEXT_MESSAGE_COUNT,
@@ -123,6 +136,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     jobs,
     engine,
     tools,
+    memory,
     llm,
     persona,
     databaseLabel,
@@ -144,6 +158,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         await engine.drain(timeoutMs);
         shutdown.abort();
         await jobs.stop({ timeoutMs });
+        await memory?.close();
         await log.flush();
         await db.close();
         await log.close();

@@ -25,10 +25,14 @@ export interface TestApp extends App {
   databaseUrl: string | undefined;
 }
 
-/** Env that points the `openai` provider at the fake, with no retries and a short timeout. */
+/**
+ * Env that points the `openai` provider at the fake, with no retries and a short timeout. Long-term memory is off
+ * here (its LLM calls would interleave with the scripted ones); memory tests turn it on explicitly.
+ */
 export function fakeLlmEnv(fake: FakeLlm | undefined): Record<string, string> {
-  if (!fake) return { LLM_PROVIDER: 'openai' };
+  if (!fake) return { LLM_PROVIDER: 'openai', MEMORY_ENABLED: 'false' };
   return {
+    MEMORY_ENABLED: 'false',
     LLM_PROVIDER: 'openai',
     CUSTOM_OPENAI_BASE_URL: fake.openaiBaseUrl,
     CUSTOM_OPENAI_API_KEY: 'test-key-not-secret-123',

@@ -49,14 +49,16 @@ export const memoryVars = [
     name: 'EMBEDDING_MODEL',
     type: text(),
     default: 'text-embedding-3-small',
-    description: 'Embedding model for memories and conversation search (any OpenAI-compatible embeddings endpoint).',
+    description:
+      'Embedding model for memories and conversation search (any OpenAI-compatible embeddings endpoint).',
     group,
     isNew: true,
   }),
   defineVar({
     name: 'EMBEDDING_BASE_URL',
     type: url(),
-    description: 'OpenAI-compatible embeddings endpoint (Ollama, vLLM, LM Studio …); unset = https://api.openai.com/v1.',
+    description:
+      'OpenAI-compatible embeddings endpoint (Ollama, vLLM, LM Studio …); unset = https://api.openai.com/v1.',
     group,
     isNew: true,
   }),
@@ -72,7 +74,8 @@ export const memoryVars = [
     name: 'EMBEDDING_DIMENSIONS',
     type: int({ min: 8, max: 8192 }),
     default: 1536,
-    description: 'Vector size of EMBEDDING_MODEL; a store built with another size is refused until `clara memory reembed`.',
+    description:
+      'Vector size of EMBEDDING_MODEL; a store built with another size is refused until `clara memory reembed`.',
     group,
     isNew: true,
   }),

@@ -1,0 +1,160 @@
+/**
+ * Builds long-term memory from config: the store (Qdrant, pgvector at MEM0_DATABASE_URL, or the embedded SQLite
+ * file), the embedder (optional: without one, memory works on full-text search alone), the memory LLM (MEM0_*; the
+ * chat model when MEM0_PROVIDER has no key), the engine, the prompt slot and the background observer.
+ */
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import { dataPath } from '../config/index.js';
+import type { MainDatabase } from '../db/index.js';
+import type { MemorySlot, TurnObserver } from '../engine/index.js';
+import type { JobQueue } from '../jobs/index.js';
+import type { Llm } from '../llm/index.js';
+import {
+  createConversationFinaliser,
+  createMemoryEngine,
+  createMemoryLlm,
+  createOpenAICompatibleEmbedder,
+  createPgvectorMemoryStore,
+  createQdrantMemoryStore,
+  createSqliteMemoryStore,
+  type Embedder,
+  feelingSections,
+  type MemoryEngine,
+  type MemoryStore,
+} from '../memory/index.js';
+import { createMemoryObserver } from '../memory/observer.js';
+import { createMemorySlot } from '../memory/slot.js';
+
+export interface MemorySetup {
+  engine: MemoryEngine;
+  store: MemoryStore;
+  slot: MemorySlot;
+  observer: TurnObserver;
+  /** One line for logs and `clara doctor`: store, embedder, extraction model. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export interface BuildMemoryOptions {
+  config: Config;
+  db: MainDatabase;
+  jobs: JobQueue;
+  logger: Logger;
+  /** The chat LLM, used for extraction when the memory LLM has no key. */
+  chatLlm: Llm | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The store chosen by config, not yet opened. */
+export function memoryStoreFor(
+  config: Config,
+  db: Pick<MainDatabase, 'sqlite'>,
+): { store: MemoryStore; where: string; ownConnection?: BetterSqlite3.Database } {
+  const dimension = config.EMBEDDING_DIMENSIONS;
+  const table = config.MEM0_COLLECTION_NAME;
+  if (config.QDRANT_URL) {
+    return {
+      store: createQdrantMemoryStore({
+        url: config.QDRANT_URL,
+        apiKey: config.QDRANT_API_KEY,
+        dimension,
+        collection: table,
+      }),
+      where: `Qdrant ${config.QDRANT_URL}`,
+    };
+  }
+  if (config.MEM0_DATABASE_URL) {
+    return {
+      store: createPgvectorMemoryStore({ url: config.MEM0_DATABASE_URL, dimension, table }),
+      where: 'PostgreSQL + pgvector (MEM0_DATABASE_URL)',
+    };
+  }
+  if (db.sqlite)
+    return { store: createSqliteMemoryStore({ db: db.sqlite, dimension }), where: 'SQLite (assistant.db)' };
+  // The main database is PostgreSQL without pgvector: keep memories in their own SQLite file.
+  const file = join(dataPath(config), 'memory.db');
+  const own = new BetterSqlite3(file);
+  own.pragma('journal_mode = WAL');
+  own.pragma('busy_timeout = 5000');
+  return {
+    store: createSqliteMemoryStore({ db: own, dimension }),
+    where: `SQLite ${file}`,
+    ownConnection: own,
+  };
+}
+
+export function embedderFor(config: Config): Embedder | undefined {
+  const apiKey = config.EMBEDDING_API_KEY ?? config.OPENAI_API_KEY;
+  if (!apiKey && !config.EMBEDDING_BASE_URL) return undefined;
+  return createOpenAICompatibleEmbedder({
+    apiKey: apiKey ?? '',
+    baseUrl: config.EMBEDDING_BASE_URL,
+    model: config.EMBEDDING_MODEL,
+    dimension: config.EMBEDDING_DIMENSIONS,
+  });
+}
+
+export async function buildMemory(options: BuildMemoryOptions): Promise<MemorySetup | undefined> {
+  const { config, logger } = options;
+  if (!config.MEMORY_ENABLED) return undefined;
+  const log = logger.child({ name: 'memory' });
+  const { store, where, ownConnection } = memoryStoreFor(config, options.db);
+  try {
+    await store.open();
+  } catch (error) {
+    ownConnection?.close();
+    throw error;
+  }
+  const embedder = embedderFor(config);
+  const memoryLlm = createMemoryLlm(config as unknown as Env, {
+    timeoutMs: config.LLM_TIMEOUT_SECONDS * 1_000,
+  });
+  let llm: Llm | undefined;
+  let extraction: string;
+  if (memoryLlm.llm) {
+    llm = memoryLlm.llm;
+    extraction = `${memoryLlm.provider} ${memoryLlm.model}`;
+  } else if (options.chatLlm) {
+    llm = options.chatLlm;
+    extraction = `the chat model (${memoryLlm.reason})`;
+  } else {
+    extraction = `off (${memoryLlm.reason})`;
+  }
+  const agentId = config.BOT_NAME.toLowerCase();
+  const engine = createMemoryEngine({ store, embedder, llm, logger: log });
+  const slot = createMemorySlot({
+    engine,
+    agentId,
+    tokenBudget: config.MEMORY_PROMPT_TOKENS,
+    logger: log,
+    extraSections: (scope, now) => feelingSections(engine, scope, now),
+  });
+  const observer = createMemoryObserver({
+    engine,
+    jobs: options.jobs,
+    repos: options.db.repos,
+    agentId,
+    delayMs: config.MEMORY_EXTRACTION_DELAY_SECONDS * 1_000,
+    logger: log,
+    finalise: createConversationFinaliser({ engine, llm, botName: config.BOT_NAME, logger: log }),
+  });
+  const description =
+    `store: ${where}; embeddings: ${embedder ? `${embedder.model} (${embedder.dimension} dims)` : 'none (full-text search only; set OPENAI_API_KEY or EMBEDDING_BASE_URL)'}; ` +
+    `extraction: ${extraction}`;
+  log.info(description);
+  return {
+    engine,
+    store,
+    slot,
+    observer,
+    description,
+    async close() {
+      await store.close();
+      ownConnection?.close();
+    },
+  };
+}
