@@ -1,4 +1,10 @@
 export { parseTierAnswer } from './auto-tier.js';
+export {
+  CHANNEL_SUMMARY_JOB,
+  type ChannelMessage,
+  ChannelSummaries,
+  type ChannelSummaryOptions,
+} from './channel-summaries.js';
 export { detectDeparture } from './departure.js';
 export type { EngineDeps } from './deps.js';
 export { Engine, type TurnOptions } from './engine.js';
