@@ -6,6 +6,7 @@
  *   npm run bench                       # N = 1, 10, 100 on both databases
  *   npm run bench -- --n 10 --db sqlite
  *   npm run bench -- --think 1000        # people pause ~1 s (exponential) between a reply and their next message
+ *   npm run bench -- --memory            # with long-term memory retrieval on the reply path
  *
  * With --think 0 (the default) every conversation sends its next message the moment a reply is done: a closed
  * loop that saturates the process, so a turn mostly waits for the other N − 1 conversations.
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     turns: { type: 'string', default: '1000' },
     /** Mean pause between a reply and the person's next message (exponentially distributed); 0 = none. */
     think: { type: 'string', default: '0' },
+    /** Include long-term memory retrieval on the reply path (full-text only; extraction runs in the background). */
+    memory: { type: 'boolean', default: false },
   },
 });
 const concurrencies = (values.n ?? ['1', '10', '100']).map(Number);
@@ -81,6 +84,7 @@ async function run(
       CUSTOM_OPENAI_BASE_URL: fake.llm,
       CUSTOM_OPENAI_API_KEY: 'bench',
       LLM_MAX_RETRIES: '0',
+      MEMORY_ENABLED: values.memory ? 'true' : 'false',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
   });
