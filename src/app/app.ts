@@ -9,7 +9,7 @@ import { type MainDatabase, openDatabase } from '../db/index.js';
 import { createTimeFormatter, Engine, loadPersona, type Persona } from '../engine/index.js';
 import { InProcessJobQueue, type JobQueue } from '../jobs/index.js';
 import { type ClaraLogger, createLogger } from '../observability/index.js';
-import { ToolRegistry } from '../tools/index.js';
+import { registerBuiltinTools, ToolRegistry } from '../tools/index.js';
 import { buildLlm, type LlmSetup } from './llm.js';
 import { buildMemory, type MemorySetup } from './memory.js';
 import { packageVersion, SHIPPED_PERSONALITIES } from './paths.js';
@@ -98,6 +98,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await log.close();
     throw error;
   }
+  registerBuiltinTools(tools, {
+    chatHistory: {
+      conversation: memory?.conversation,
+      messages: db.repos.messages,
+      botName: config.BOT_NAME,
+      timeZone: config.DEFAULT_TIMEZONE,
+      ...(options.now ? { now: options.now } : {}),
+    },
+  });
   const shutdown = new AbortController();
   const engine = new Engine({
     repos: db.repos,
@@ -109,7 +118,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     time: createTimeFormatter(config.DEFAULT_TIMEZONE),
     tools,
     memory: memory?.slot,
-    observers: memory ? [memory.observer] : [],
+    observers: memory ? [memory.observer, memory.conversationObserver] : [],
     settings: {
       projectName: config.DEFAULT_PROJECT,
       contextMessageCount: config.CONTEXT_MESSAGE_COUNT,

@@ -13,7 +13,10 @@ import type { MemorySlot, TurnObserver } from '../engine/index.js';
 import type { JobQueue } from '../jobs/index.js';
 import type { Llm } from '../llm/index.js';
 import {
+  type ConversationIndex,
   createConversationFinaliser,
+  createConversationIndex,
+  createConversationObserver,
   createMemoryEngine,
   createMemoryLlm,
   createOpenAICompatibleEmbedder,
@@ -24,6 +27,7 @@ import {
   feelingSections,
   type MemoryEngine,
   type MemoryStore,
+  type OpenAICompatibleEmbedderOptions,
 } from '../memory/index.js';
 import { createMemoryObserver } from '../memory/observer.js';
 import { createMemorySlot } from '../memory/slot.js';
@@ -33,6 +37,10 @@ export interface MemorySetup {
   store: MemoryStore;
   slot: MemorySlot;
   observer: TurnObserver;
+  /** Conversation search over stored raw messages (the chat history tools). */
+  conversation: ConversationIndex;
+  /** Indexes each stored exchange for conversation search, in the background. */
+  conversationObserver: TurnObserver;
   /** One line for logs and `clara doctor`: store, embedder, extraction model. */
   description: string;
   close(): Promise<void>;
@@ -87,7 +95,11 @@ export function memoryStoreFor(
   };
 }
 
-export function embedderFor(config: Config): Embedder | undefined {
+/** `overrides`: e.g. no retries and a short timeout for a reachability check (`clara doctor`). */
+export function embedderFor(
+  config: Config,
+  overrides: Pick<OpenAICompatibleEmbedderOptions, 'maxRetries' | 'timeoutMs'> = {},
+): Embedder | undefined {
   const apiKey = config.EMBEDDING_API_KEY ?? config.OPENAI_API_KEY;
   if (!apiKey && !config.EMBEDDING_BASE_URL) return undefined;
   return createOpenAICompatibleEmbedder({
@@ -95,6 +107,7 @@ export function embedderFor(config: Config): Embedder | undefined {
     baseUrl: config.EMBEDDING_BASE_URL,
     model: config.EMBEDDING_MODEL,
     dimension: config.EMBEDDING_DIMENSIONS,
+    ...overrides,
   });
 }
 
@@ -125,7 +138,9 @@ export async function buildMemory(options: BuildMemoryOptions): Promise<MemorySe
     extraction = `off (${memoryLlm.reason})`;
   }
   const agentId = config.BOT_NAME.toLowerCase();
-  const engine = createMemoryEngine({ store, embedder, llm, logger: log });
+  // Searches run before each reply: one quick attempt, then full-text search, rather than retrying for seconds.
+  const searchEmbedder = embedder ? embedderFor(config, { maxRetries: 0, timeoutMs: 5_000 }) : undefined;
+  const engine = createMemoryEngine({ store, embedder, searchEmbedder, llm, logger: log });
   const slot = createMemorySlot({
     engine,
     agentId,
@@ -142,6 +157,19 @@ export async function buildMemory(options: BuildMemoryOptions): Promise<MemorySe
     logger: log,
     finalise: createConversationFinaliser({ engine, llm, botName: config.BOT_NAME, logger: log }),
   });
+  const conversation = createConversationIndex({
+    store,
+    embedder,
+    logger: log,
+    timeZone: config.DEFAULT_TIMEZONE,
+  });
+  const conversationObserver = createConversationObserver({
+    index: conversation,
+    jobs: options.jobs,
+    messages: options.db.repos.messages,
+    botName: config.BOT_NAME,
+    logger: log,
+  });
   const description =
     `store: ${where}; embeddings: ${embedder ? `${embedder.model} (${embedder.dimension} dims)` : 'none (full-text search only; set OPENAI_API_KEY or EMBEDDING_BASE_URL)'}; ` +
     `extraction: ${extraction}`;
@@ -151,6 +179,8 @@ export async function buildMemory(options: BuildMemoryOptions): Promise<MemorySe
     store,
     slot,
     observer,
+    conversation,
+    conversationObserver,
     description,
     async close() {
       await store.close();

@@ -8,6 +8,7 @@ import { type Config, dataPath, llmSetupStatus, redactUrl, webPort } from '../co
 import { openDatabase } from '../db/index.js';
 import { listPersonalities, loadPersona } from '../engine/index.js';
 import { createLlm, LlmError, type ProviderName, providerSettingsFromEnv } from '../llm/index.js';
+import { memoryDoctorLines } from './doctor-memory.js';
 
 type Mark = 'ok' | 'fail' | 'warn' | 'off';
 const SYMBOL: Record<Mark, string> = { ok: '✓', fail: '✗', warn: '!', off: '–' };
@@ -108,6 +109,8 @@ export async function doctorReport(config: Config): Promise<DoctorLine[]> {
     detail: `${persona.botName} from ${persona.source} (available: ${listPersonalities(directories).join(', ')})`,
     fix: persona.source === 'built-in' ? 'set CLARA_PERSONALITY to one of the available names' : undefined,
   });
+
+  lines.push(...(await memoryDoctorLines(config)));
 
   lines.push(
     config.DISCORD_MONITOR_ENABLED

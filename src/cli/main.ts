@@ -1,11 +1,12 @@
 /** The `clara` command. */
 import { Command } from 'commander';
 import { packageVersion } from '../app/index.js';
-import { type Config, dataPath, describeConfig } from '../config/index.js';
+import { dataPath, describeConfig } from '../config/index.js';
 import { openDatabase } from '../db/index.js';
 import { runChat } from './chat.js';
 import { runDoctor } from './doctor.js';
 import { explain, loadConfigOrExit } from './load.js';
+import { registerMemoryCommands, type WithConfig } from './memory.js';
 import { runStart } from './start.js';
 
 const program = new Command()
@@ -14,18 +15,18 @@ const program = new Command()
   .version(packageVersion())
   .option('--env-file <path>', 'read settings from this file instead of ./.env');
 
-function withConfig(action: (config: Config) => Promise<number>) {
-  return async () => {
+const withConfig: WithConfig = (action) => {
+  return async (...args) => {
     try {
       const config = loadConfigOrExit(program.opts<{ envFile?: string }>().envFile);
-      process.exitCode = await action(config);
+      process.exitCode = await action(config, ...args);
     } catch (error) {
       const { code, message } = explain(error);
       process.stderr.write(`${message}\n`);
       process.exitCode = code;
     }
   };
-}
+};
 
 program
   .command('start')
@@ -73,5 +74,7 @@ db.command('migrate')
       }
     }),
   );
+
+registerMemoryCommands(program, withConfig);
 
 await program.parseAsync(process.argv);

@@ -33,6 +33,7 @@ describe('runMigrations on SQLite', () => {
       '0002_platform_message_id',
       '0003_llm_usage',
       '0004_query_indexes',
+      '0005_messages_owner_index',
     ]);
     expect(await runMigrations(dbs[0] as Kysely<unknown>, 'sqlite')).toEqual([]);
   });

@@ -154,6 +154,11 @@ export interface Repositories {
     count(sessionId: string): Promise<number>;
     lastByRole(sessionId: string, role: MessageRole): Promise<MessageRow | undefined>;
     findByPlatformId(platformMessageId: string): Promise<MessageRow | undefined>;
+    /**
+     * The last `limit` messages of a conversation (session owner `ownerId`) across all its sessions, optionally
+     * only those created before `before`, in chronological order.
+     */
+    byConversation(ownerId: string, options: { limit: number; before?: Date }): Promise<MessageRow[]>;
   };
   channelSummaries: {
     get(channelId: string): Promise<ChannelSummaryRow | undefined>;

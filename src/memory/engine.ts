@@ -27,6 +27,11 @@ export interface MemoryEngineOptions {
   store: MemoryStore;
   /** Absent: full-text search only, memories stored without vectors. */
   embedder?: Embedder | undefined;
+  /**
+   * Embedder for search queries (reply path): give it few retries and a short timeout so an embeddings outage
+   * costs a reply little before search falls back to full text. Defaults to `embedder`.
+   */
+  searchEmbedder?: Embedder | undefined;
   /** The memory LLM (`createMemoryLlm`); absent: `extract` does nothing. */
   llm?: Llm | undefined;
   logger: Pick<Logger, 'warn' | 'debug' | 'info'>;
@@ -46,7 +51,8 @@ const scopeKey = (scope: MemoryScope) =>
 export function createMemoryEngine(options: MemoryEngineOptions): MemoryEngine {
   const { store, embedder, llm, logger: log } = options;
   const now = options.now ?? (() => new Date());
-  const queries = embedder ? createQueryEmbeddings(embedder) : undefined;
+  const queryEmbedder = options.searchEmbedder ?? embedder;
+  const queries = queryEmbedder ? createQueryEmbeddings(queryEmbedder) : undefined;
   /** Extractions in one scope run one after another (each sees what the previous one wrote). */
   const extractionTails = new Map<string, Promise<unknown>>();
 

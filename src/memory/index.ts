@@ -1,3 +1,5 @@
+export * from './bootstrap/index.js';
+export * from './conversation/index.js';
 export {
   createOpenAICompatibleEmbedder,
   DEFAULT_EMBEDDING_BASE_URL,

@@ -17,6 +17,7 @@ const ALL_MIGRATIONS = [
   '0002_platform_message_id',
   '0003_llm_usage',
   '0004_query_indexes',
+  '0005_messages_owner_index',
 ];
 
 async function execRaw(dialect: Dialect, target: FreshTarget, statements: string[]): Promise<void> {
@@ -90,6 +91,7 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
         'ix_sessions_owner_activity',
         'ix_messages_session_id_id',
         'ix_projects_owner_name',
+        'ix_messages_user_id_created_at',
       ]),
     );
   });
@@ -234,6 +236,11 @@ describe('query plans on sqlite', () => {
       );
       expect(recent).toContain('ix_messages_session_id_id');
       expect(recent).not.toContain('TEMP B-TREE');
+      const conversation = await plan(
+        sql`select * from messages where user_id = ${'c'} and created_at < ${'2030-01-01'} order by created_at desc, id desc limit 50`,
+      );
+      expect(conversation).toContain('ix_messages_user_id_created_at');
+      expect(conversation).not.toContain('TEMP B-TREE');
     } finally {
       await db.close();
       await target.cleanup();

@@ -57,7 +57,8 @@ describe('tools, tiers and providers through the engine', () => {
 
     const requests = fake.chatRequests();
     expect(requests).toHaveLength(3);
-    expect(requests[0]?.body.tools[0].function).toMatchObject({
+    const offered = requests[0]?.body.tools.map((t: { function: { name: string } }) => t.function);
+    expect(offered.find((f: { name: string }) => f.name === 'add_numbers')).toMatchObject({
       name: 'add_numbers',
       parameters: { type: 'object', required: ['a', 'b'] },
     });
@@ -116,7 +117,8 @@ describe('tools, tiers and providers through the engine', () => {
     app = await startTestApp({ backend: 'sqlite', fake, env: { CLARA_PERSONALITY: 'flo' } });
     fake.script('Hey.');
     await turn(app.engine, 'hi');
-    expect(promptOf(fake.chatRequests()[0]!)[0]?.content).toMatch(/^You are Flo/);
+    // [0] is the tool instructions (the chat history tools are always on offer), then the persona.
+    expect(promptOf(fake.chatRequests()[0]!)[1]?.content).toMatch(/^You are Flo/);
     expect(app.engine.botName).toBe('Flo');
   });
 
@@ -135,7 +137,7 @@ describe('tools, tiers and providers through the engine', () => {
       { type: 'text', text: '[Tess]: what is this?\n[Image: dot.png]' },
       { type: 'image_url', image_url: { url: `data:image/png;base64,${pixel}` } },
     ]);
-    const context = promptOf(fake.chatRequests()[0]!)[1]?.content as string;
+    const context = promptOf(fake.chatRequests()[0]!)[2]?.content as string;
     expect(context).toContain('Home server, #general (shared channel)');
     expect(context).toContain('come from different people');
     expect((await app.engine.history('discord-channel-42'))[0]?.content).toBe(

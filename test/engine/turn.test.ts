@@ -51,12 +51,14 @@ describe.each(BACKENDS)('engine turn pipeline on %s', (backend) => {
     await turn(app.engine, 'first question');
     await turn(app.engine, 'second question');
     const messages = promptOf(fake.chatRequests()[1]!);
-    expect(messages[0]).toMatchObject({ role: 'system' });
-    expect(messages[0]?.content).toContain('You are Clara');
-    expect(messages[1]?.content).toContain('Current time:');
-    expect(messages[1]?.content).toContain('Speaking with: Tess (@tess, tester)');
-    expect(messages[1]?.content).toContain('web chat');
-    const rest = messages.slice(2).map((m) => [m.role, m.content]);
+    // Tool instructions first (the chat history tools are always on offer), then persona and context.
+    expect(messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('You have tools') });
+    expect(messages[1]).toMatchObject({ role: 'system' });
+    expect(messages[1]?.content).toContain('You are Clara');
+    expect(messages[2]?.content).toContain('Current time:');
+    expect(messages[2]?.content).toContain('Speaking with: Tess (@tess, tester)');
+    expect(messages[2]?.content).toContain('web chat');
+    const rest = messages.slice(3).map((m) => [m.role, m.content]);
     expect(rest).toEqual([
       ['user', expect.stringMatching(/^\[\d{1,2}:\d{2} [AP]M\] first question$/)],
       ['assistant', 'First answer.'],

@@ -8,6 +8,7 @@ import { coreTables } from './0001_core_tables.js';
 import { platformMessageId } from './0002_platform_message_id.js';
 import { llmUsage } from './0003_llm_usage.js';
 import { queryIndexes } from './0004_query_indexes.js';
+import { messagesOwnerIndex } from './0005_messages_owner_index.js';
 import type { DialectMigration } from './helpers.js';
 
 const MIGRATIONS: Record<string, DialectMigration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0002_platform_message_id': platformMessageId,
   '0003_llm_usage': llmUsage,
   '0004_query_indexes': queryIndexes,
+  '0005_messages_owner_index': messagesOwnerIndex,
 };
 
 export function migrationProvider(dialect: DatabaseDialect): MigrationProvider {

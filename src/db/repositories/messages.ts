@@ -89,6 +89,19 @@ export function messagesRepository({ db }: RepositoryContext): Repositories['mes
       return row && toMessageRow(row);
     },
 
+    async byConversation(ownerId, { limit, before }) {
+      if (limit <= 0) return [];
+      // Served by ix_messages_user_id_created_at (user_id, created_at, id).
+      let query = db.selectFrom('messages').selectAll().where('user_id', '=', ownerId);
+      if (before) query = query.where('created_at', '<', toDbTime(before));
+      const rows = await query
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(Math.floor(limit))
+        .execute();
+      return rows.reverse().map(toMessageRow);
+    },
+
     async findByPlatformId(platformMessageId) {
       const row = await db
         .selectFrom('messages')
