@@ -25,12 +25,14 @@ import {
   createSqliteMemoryStore,
   type Embedder,
   feelingSections,
+  type GraphStore,
   type MemoryEngine,
   type MemoryStore,
   type OpenAICompatibleEmbedderOptions,
 } from '../memory/index.js';
 import { createMemoryObserver } from '../memory/observer.js';
 import { createMemorySlot } from '../memory/slot.js';
+import { graphStoreFor } from './graph.js';
 
 export interface MemorySetup {
   engine: MemoryEngine;
@@ -41,7 +43,9 @@ export interface MemorySetup {
   conversation: ConversationIndex;
   /** Indexes each stored exchange for conversation search, in the background. */
   conversationObserver: TurnObserver;
-  /** One line for logs and `clara doctor`: store, embedder, extraction model. */
+  /** Graph memory when ENABLE_GRAPH_MEMORY is on and its store opened. */
+  graph: GraphStore | undefined;
+  /** One line for logs and `clara doctor`: store, embedder, extraction model, graph. */
   description: string;
   close(): Promise<void>;
 }
@@ -122,6 +126,25 @@ export async function buildMemory(options: BuildMemoryOptions): Promise<MemorySe
     ownConnection?.close();
     throw error;
   }
+  const graphChoice = graphStoreFor(config, options.db);
+  let graph: GraphStore | undefined;
+  let graphLine = '';
+  if (graphChoice) {
+    try {
+      await graphChoice.store.open();
+      graph = graphChoice.store;
+      graphLine = `; graph: ${graphChoice.where}`;
+    } catch (error) {
+      // Optional feature: Clara runs without relationships rather than not at all; doctor and the log say why.
+      const reason = error instanceof Error ? error.message : String(error);
+      log.error(
+        { err: reason, store: graphChoice.where },
+        'Graph memory could not be opened; running without it',
+      );
+      await graphChoice.store.close().catch(() => undefined);
+      graphLine = `; graph: unavailable (${graphChoice.where}: ${reason})`;
+    }
+  }
   const embedder = embedderFor(config);
   const memoryLlm = createMemoryLlm(config as unknown as Env, {
     timeoutMs: config.LLM_TIMEOUT_SECONDS * 1_000,
@@ -140,13 +163,14 @@ export async function buildMemory(options: BuildMemoryOptions): Promise<MemorySe
   const agentId = config.BOT_NAME.toLowerCase();
   // Searches run before each reply: one quick attempt, then full-text search, rather than retrying for seconds.
   const searchEmbedder = embedder ? embedderFor(config, { maxRetries: 0, timeoutMs: 5_000 }) : undefined;
-  const engine = createMemoryEngine({ store, embedder, searchEmbedder, llm, logger: log });
+  const engine = createMemoryEngine({ store, embedder, searchEmbedder, llm, graph, logger: log });
   const slot = createMemorySlot({
     engine,
     agentId,
     tokenBudget: config.MEMORY_PROMPT_TOKENS,
     logger: log,
     extraSections: (scope, now) => feelingSections(engine, scope, now),
+    graph,
   });
   const observer = createMemoryObserver({
     engine,
@@ -172,7 +196,7 @@ export async function buildMemory(options: BuildMemoryOptions): Promise<MemorySe
   });
   const description =
     `store: ${where}; embeddings: ${embedder ? `${embedder.model} (${embedder.dimension} dims)` : 'none (full-text search only; set OPENAI_API_KEY or EMBEDDING_BASE_URL)'}; ` +
-    `extraction: ${extraction}`;
+    `extraction: ${extraction}${graphLine}`;
   log.info(description);
   return {
     engine,
@@ -181,8 +205,10 @@ export async function buildMemory(options: BuildMemoryOptions): Promise<MemorySe
     observer,
     conversation,
     conversationObserver,
+    graph,
     description,
     async close() {
+      await graph?.close();
       await store.close();
       ownConnection?.close();
     },

@@ -2,9 +2,10 @@
  * The memory part of `clara doctor`: the store (reachable, right vector size, how many memories USER_ID has), the
  * embedder (one tiny embedding request) and the extraction LLM (one tiny request), each with its fix.
  */
-import { embedderFor } from '../app/index.js';
-import { type Config, llmSetupStatus } from '../config/index.js';
-import { createMemoryLlm, DimensionMismatchError } from '../memory/index.js';
+import { embedderFor, graphStoreFor } from '../app/index.js';
+import { type Config, dataPath, llmSetupStatus } from '../config/index.js';
+import { openDatabase } from '../db/index.js';
+import { createMemoryLlm, DimensionMismatchError, graphScope } from '../memory/index.js';
 import type { DoctorLine } from './doctor.js';
 import { withCliMemory } from './memory-setup.js';
 
@@ -14,14 +15,18 @@ const CHECK_TIMEOUT_MS = 15_000;
 
 async function checkStore(config: Config): Promise<DoctorLine> {
   try {
-    return await withCliMemory(config, async ({ engine, where }) => {
-      const count = await engine.count({ userId: config.USER_ID }, {});
-      return {
-        mark: 'ok',
-        area: 'Memory',
-        detail: `${where}: ${count} current ${count === 1 ? 'memory' : 'memories'} for ${config.USER_ID}`,
-      };
-    });
+    return await withCliMemory(
+      config,
+      async ({ engine, where }) => {
+        const count = await engine.count({ userId: config.USER_ID }, {});
+        return {
+          mark: 'ok',
+          area: 'Memory',
+          detail: `${where}: ${count} current ${count === 1 ? 'memory' : 'memories'} for ${config.USER_ID}`,
+        };
+      },
+      { withoutGraph: true },
+    );
   } catch (error) {
     if (error instanceof DimensionMismatchError) {
       return {
@@ -103,6 +108,39 @@ async function checkExtraction(config: Config): Promise<DoctorLine> {
   }
 }
 
+async function checkGraph(config: Config): Promise<DoctorLine | undefined> {
+  const area = 'Graph memory';
+  if (!config.ENABLE_GRAPH_MEMORY) return undefined;
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: dataPath(config) });
+  const chosen = graphStoreFor(config, db);
+  try {
+    if (!chosen) return undefined;
+    await chosen.store.open();
+    const relations = await chosen.store.all(graphScope({ userId: config.USER_ID }));
+    const current = relations.filter((r) => r.validTo === null).length;
+    return {
+      mark: 'ok',
+      area,
+      detail: `${chosen.where}: ${current} current relations for ${config.USER_ID}`,
+    };
+  } catch (error) {
+    return {
+      mark: 'fail',
+      area,
+      detail: `${chosen?.where ?? config.GRAPH_STORE_PROVIDER}: ${message(error)}`,
+      fix:
+        config.GRAPH_STORE_PROVIDER === 'neo4j'
+          ? 'check NEO4J_URL, NEO4J_USERNAME and NEO4J_PASSWORD and that Neo4j is running, or set GRAPH_STORE_PROVIDER=database'
+          : config.GRAPH_STORE_PROVIDER === 'kuzu'
+            ? 'run `npm install kuzu` in the Clara folder, or set GRAPH_STORE_PROVIDER=database'
+            : 'run `clara db migrate`',
+    };
+  } finally {
+    await chosen?.store.close().catch(() => {});
+    await db.close();
+  }
+}
+
 export async function memoryDoctorLines(config: Config): Promise<DoctorLine[]> {
   if (!config.MEMORY_ENABLED) {
     return [
@@ -114,5 +152,11 @@ export async function memoryDoctorLines(config: Config): Promise<DoctorLine[]> {
       },
     ];
   }
-  return [await checkStore(config), await checkEmbeddings(config), await checkExtraction(config)];
+  const graph = await checkGraph(config);
+  return [
+    await checkStore(config),
+    await checkEmbeddings(config),
+    await checkExtraction(config),
+    ...(graph ? [graph] : []),
+  ];
 }

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { packageVersion } from '../app/index.js';
 import { dataPath, describeConfig } from '../config/index.js';
+import { generateFernetKey } from '../crypto/index.js';
 import { openDatabase } from '../db/index.js';
 import { runChat } from './chat.js';
 import { runDoctor } from './doctor.js';
@@ -55,6 +56,13 @@ program
       if (rows.length === 0) process.stdout.write('Everything is at its default (use --all to list them).\n');
       return 0;
     })();
+  });
+
+program
+  .command('keygen')
+  .description('print a new encryption key (for EMAIL_ENCRYPTION_KEY or CLARA_SECRET_KEY)')
+  .action(() => {
+    process.stdout.write(`${generateFernetKey()}\n`);
   });
 
 const db = program.command('db').description('database maintenance');

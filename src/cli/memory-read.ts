@@ -1,6 +1,12 @@
 /** `clara memory search | list | export`: reading a user's memories (plain text, or JSON with `--json`). */
 import type { Config } from '../config/index.js';
-import { MEMORY_KINDS, type MemoryFilter, type MemoryRecord, type MemoryScope } from '../memory/index.js';
+import {
+  graphScope,
+  MEMORY_KINDS,
+  type MemoryFilter,
+  type MemoryRecord,
+  type MemoryScope,
+} from '../memory/index.js';
 import { hitLine, kindWidth, print, recordLine } from './memory-format.js';
 import { withCliMemory } from './memory-setup.js';
 
@@ -88,7 +94,7 @@ export async function exportMemories(
   config: Config,
   options: ScopeOptions & { includeMessages?: boolean },
 ): Promise<number> {
-  return withCliMemory(config, async ({ engine, where }) => {
+  return withCliMemory(config, async ({ engine, where, graph }) => {
     const scope = scopeFrom(config, options);
     const filter: MemoryFilter = { includeInvalid: true, ...(options.includeMessages ? {} : NOT_TURNS) };
     const memories: MemoryRecord[] = [];
@@ -109,6 +115,8 @@ export async function exportMemories(
       includesConversationTurns: options.includeMessages === true,
       count: memories.length,
       memories,
+      // Graph memory is per person (not per project): current and ended relations, with provenance.
+      ...(graph ? { relations: await graph.all(graphScope(scope)) } : {}),
     };
     print(JSON.stringify(document, null, 2));
     return 0;

@@ -3,13 +3,14 @@
  * (`memoryStoreFor`, `embedderFor`), the main database for the shared SQLite connection, and a logger that writes
  * warnings to stderr. Everything is closed by `close()`.
  */
-import { embedderFor, memoryStoreFor } from '../app/index.js';
+import { embedderFor, graphStoreFor, memoryStoreFor } from '../app/index.js';
 import { type Config, dataPath, secretValues } from '../config/index.js';
 import { type MainDatabase, openDatabase } from '../db/index.js';
 import {
   createMemoryEngine,
   DimensionMismatchError,
   type Embedder,
+  type GraphStore,
   type MemoryEngine,
   type MemoryStore,
 } from '../memory/index.js';
@@ -21,6 +22,8 @@ export interface CliMemory {
   store: MemoryStore;
   engine: MemoryEngine;
   embedder: Embedder | undefined;
+  /** Graph memory, when ENABLE_GRAPH_MEMORY is on (a store that cannot be opened fails the command). */
+  graph: GraphStore | undefined;
   /** Where the memories live (no secrets). */
   where: string;
   log: ClaraLogger;
@@ -33,6 +36,8 @@ export interface OpenCliMemoryOptions {
    * then rebuilds it for the configured size).
    */
   acceptStoredDimension?: boolean;
+  /** Leave graph memory closed even when it is enabled (`clara doctor` checks it on its own). */
+  withoutGraph?: boolean;
 }
 
 export function cliLogger(config: Config): ClaraLogger {
@@ -81,10 +86,20 @@ export async function openCliMemory(config: Config, options: OpenCliMemoryOption
       logger: log.logger.child({ name: 'db' }),
     });
     const { store, where, closeOwn } = await openStore(config, db, options.acceptStoredDimension === true);
+    const graph = options.withoutGraph ? undefined : graphStoreFor(config, db)?.store;
+    try {
+      await graph?.open();
+    } catch (error) {
+      await graph?.close().catch(() => {});
+      await store.close();
+      closeOwn();
+      throw error;
+    }
     const embedder = embedderFor(config);
     const engine = createMemoryEngine({
       store,
       embedder,
+      graph,
       logger: log.logger.child({ name: 'memory' }),
     });
     const database = db;
@@ -94,9 +109,11 @@ export async function openCliMemory(config: Config, options: OpenCliMemoryOption
       store,
       engine,
       embedder,
+      graph,
       where,
       log,
       async close() {
+        await graph?.close();
         await store.close();
         closeOwn();
         await database.close();

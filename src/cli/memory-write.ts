@@ -1,6 +1,7 @@
 /** `clara memory forget | clear | reembed`: hard deletes (privacy) and rebuilding every vector. */
 import { embedderFor } from '../app/index.js';
 import type { Config } from '../config/index.js';
+import { graphScope } from '../memory/index.js';
 import { CliExit } from './load.js';
 import { confirm, print } from './memory-format.js';
 import { type ScopeOptions, scopeFrom } from './memory-read.js';
@@ -50,16 +51,19 @@ export async function clearMemories(
   config: Config,
   options: ScopeOptions & { yes?: boolean },
 ): Promise<number> {
-  return withCliMemory(config, async ({ engine, where }) => {
+  return withCliMemory(config, async ({ engine, where, graph }) => {
     const scope = scopeFrom(config, options);
     const who = `user ${scope.userId}${scope.projectId ? ` in project ${scope.projectId}` : ''}`;
     const before = await engine.count(scope, ALL);
-    if (before === 0) {
+    // engine.forget also clears the person's graph when no project is given.
+    const relations = graph && !scope.projectId ? (await graph.all(graphScope(scope))).length : 0;
+    if (before === 0 && relations === 0) {
       print(`Nothing to delete: ${who} has no memories in ${where}.`);
       return 0;
     }
+    const withRelations = relations > 0 ? ` and ${relations} graph relations` : '';
     const agreed = await confirm(
-      `Delete all ${before} memories of ${who} (current, ended and conversation-search entries) from ${where} for good?`,
+      `Delete all ${before} memories${withRelations} of ${who} (current, ended and conversation-search entries) from ${where} for good?`,
       { yes: options.yes, action: `delete the memories of ${who}` },
     );
     if (!agreed) {
@@ -68,7 +72,7 @@ export async function clearMemories(
     }
     const removed = await engine.forget(scope);
     const left = await engine.count(scope, ALL);
-    print(`Deleted ${removed} memories of ${who}.`);
+    print(`Deleted ${removed} memories${withRelations} of ${who}.`);
     if (left > 0) {
       process.stderr.write(
         `${left} memories of ${who} are still there (written while clearing?); run the command again.\n`,

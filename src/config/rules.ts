@@ -43,7 +43,15 @@ export function crossFieldProblems(config: Config): ConfigProblem[] {
     problems.push({
       variable: 'EMAIL_ENCRYPTION_KEY',
       problem: 'is required when EMAIL_MONITORING_ENABLED is true (mailbox passwords are stored encrypted).',
-      fix: 'set EMAIL_ENCRYPTION_KEY to a Fernet key (keep the one you already use), or set EMAIL_MONITORING_ENABLED=false.',
+      fix: 'set EMAIL_ENCRYPTION_KEY to a Fernet key (keep the one you already use; `clara keygen` prints a new one), or set EMAIL_MONITORING_ENABLED=false.',
+    });
+  }
+
+  if (config.ENABLE_GRAPH_MEMORY && config.GRAPH_STORE_PROVIDER === 'neo4j' && !config.NEO4J_URL) {
+    problems.push({
+      variable: 'NEO4J_URL',
+      problem: 'is required because ENABLE_GRAPH_MEMORY is true and GRAPH_STORE_PROVIDER is neo4j.',
+      fix: 'set NEO4J_URL (e.g. bolt://localhost:7687) with NEO4J_USERNAME and NEO4J_PASSWORD, or set GRAPH_STORE_PROVIDER=database to keep the graph in the main database.',
     });
   }
 

@@ -34,6 +34,7 @@ describe('runMigrations on SQLite', () => {
       '0003_llm_usage',
       '0004_query_indexes',
       '0005_messages_owner_index',
+      '0006_graph_memory',
     ]);
     expect(await runMigrations(dbs[0] as Kysely<unknown>, 'sqlite')).toEqual([]);
   });

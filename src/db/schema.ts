@@ -95,6 +95,33 @@ export interface LlmUsageTable {
   created_at: DbTimestamp;
 }
 
+/** New table (migration 0006): graph memory entities. `agent_id` is '' when the entity has no agent. */
+export interface MemoryEntitiesTable {
+  id: string;
+  user_id: string;
+  agent_id: string;
+  /** The name as first said ("Anna", "München"). */
+  name: string;
+  /** Case- and accent-insensitive key of the name (unique per user and agent). */
+  name_key: string;
+  type: string | null;
+  last_seen_at: DbTimestamp;
+}
+
+/** New table (migration 0006): graph memory relations; ended ones keep their row with `valid_to`. */
+export interface MemoryRelationsTable {
+  id: string;
+  user_id: string;
+  agent_id: string;
+  source_entity_id: string;
+  relation: string;
+  target_entity_id: string;
+  created_at: DbTimestamp;
+  valid_to: DbTimestamp | null;
+  /** JSON array of `messages.id`. */
+  source_message_ids: string;
+}
+
 /** The main database as Kysely sees it. */
 export interface DatabaseSchema {
   projects: ProjectsTable;
@@ -104,4 +131,6 @@ export interface DatabaseSchema {
   channel_configs: ChannelConfigsTable;
   log_entries: LogEntriesTable;
   llm_usage: LlmUsageTable;
+  memory_entities: MemoryEntitiesTable;
+  memory_relations: MemoryRelationsTable;
 }

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import type { Llm } from '../llm/index.js';
 import { extractMemories } from './extraction/extract.js';
 import { fuseRankings } from './fusion.js';
+import { graphScope } from './graph/retrieve.js';
+import type { GraphStore } from './graph/types.js';
 import { createQueryEmbeddings } from './query-embeddings.js';
 import { endedRecord, newMemoryRecord, successorRecord } from './record.js';
 import type {
@@ -38,6 +40,11 @@ export interface MemoryEngineOptions {
   now?: () => Date;
   /** Half-life of the recency decay used when a search asks for `recencyWeight` (default 30 days). */
   recencyHalfLifeDays?: number;
+  /**
+   * Graph memory (`ENABLE_GRAPH_MEMORY`), already opened: extraction also asks for relations and stores them, and
+   * forgetting everything of a user (no project) also clears their graph.
+   */
+  graph?: GraphStore | undefined;
 }
 
 const DEFAULT_SEARCH_LIMIT = 10;
@@ -49,7 +56,7 @@ const scopeKey = (scope: MemoryScope) =>
   JSON.stringify([scope.userId, scope.projectId ?? null, scope.agentId ?? null]);
 
 export function createMemoryEngine(options: MemoryEngineOptions): MemoryEngine {
-  const { store, embedder, llm, logger: log } = options;
+  const { store, embedder, llm, graph, logger: log } = options;
   const now = options.now ?? (() => new Date());
   const queryEmbedder = options.searchEmbedder ?? embedder;
   const queries = queryEmbedder ? createQueryEmbeddings(queryEmbedder) : undefined;
@@ -146,6 +153,7 @@ export function createMemoryEngine(options: MemoryEngineOptions): MemoryEngine {
             search,
             embedMany: (texts) => embedMany(texts, 'storing extracted memories'),
             now,
+            graph,
           },
           scope,
           messages,
@@ -186,7 +194,15 @@ export function createMemoryEngine(options: MemoryEngineOptions): MemoryEngine {
 
     delete: (scope, id) => store.invalidate(scope, id, now()),
 
-    forget: (scope, id) => store.forget(scope, id),
+    async forget(scope, id) {
+      const removed = await store.forget(scope, id);
+      // The graph is not divided by project: a project's forget leaves the person's relations.
+      if (graph && id === undefined && !scope.projectId) {
+        const relations = await graph.forget(graphScope(scope));
+        log.info({ userId: scope.userId, relations }, 'Graph memory of the user cleared');
+      }
+      return removed;
+    },
 
     history: (scope, id) => store.history(scope, id),
   };

@@ -20,6 +20,7 @@ export { type ExtractionDecision, parseExtraction } from './extraction/parse.js'
 export { buildExtractionPrompt, EXTRACTION_INSTRUCTIONS, estimatePromptTokens } from './extraction/prompt.js';
 export * from './feelings/index.js';
 export { fuseRankings, RRF_K, recencyDecay } from './fusion.js';
+export * from './graph/index.js';
 export {
   createPgvectorMemoryStore,
   DEFAULT_MEMORY_TABLE,

@@ -170,6 +170,43 @@ describe('clara memory', () => {
   );
 
   it(
+    'graph memory: chat stores relations, export includes them with provenance, doctor counts them, clear removes them',
+    async () => {
+      const graphEnv = { ...env, ENABLE_GRAPH_MEMORY: 'true' };
+      const router = routeMemoryLlm(fake);
+      router.chat('Say hi to Rui!');
+      router.extraction(
+        JSON.stringify({
+          memories: [{ text: 'Lives with Rui', event: 'ADD' }],
+          relations: [{ source: 'Rui', relation: 'partner_of', target: 'user' }],
+        }),
+      );
+      const chat = await runClara(['chat'], { env: graphEnv, input: 'I live with my partner Rui' });
+      expect(chat.stdout).toBe('Say hi to Rui!\n');
+
+      const exported = await runClara(['memory', 'export', '--user', 'ana'], { env: graphEnv });
+      expect(exported.code).toBe(0);
+      const document = JSON.parse(exported.stdout);
+      expect(document.relations).toHaveLength(1);
+      expect(document.relations[0]).toMatchObject({ source: 'Rui', relation: 'partner_of', target: 'user' });
+      expect(document.relations[0].sourceMessageIds).toHaveLength(2);
+
+      const doctor = await runClara(['doctor'], { env: graphEnv });
+      expect(doctor.stdout).toMatch(
+        /Graph memory.*the main database \(SQLite\): 1 current relations for ana/,
+      );
+
+      const cleared = await runClara(['memory', 'clear', '--yes'], { env: graphEnv });
+      expect(cleared.stdout).toContain('Deleted 1 memories and 1 graph relations of user ana.');
+      const after = JSON.parse(
+        (await runClara(['memory', 'export', '--user', 'ana'], { env: graphEnv })).stdout,
+      );
+      expect(after.relations).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
     'reembed: refuses without an embedder; a dimension change stops chat with the fix, and reembed repairs it',
     async () => {
       const noEmbedder = { ...env, OPENAI_API_KEY: '', EMBEDDING_BASE_URL: '' };

@@ -18,6 +18,7 @@ const ALL_MIGRATIONS = [
   '0003_llm_usage',
   '0004_query_indexes',
   '0005_messages_owner_index',
+  '0006_graph_memory',
 ];
 
 async function execRaw(dialect: Dialect, target: FreshTarget, statements: string[]): Promise<void> {

@@ -30,7 +30,7 @@ const systemText = (request: { body: any }): string => {
 
 /** Extraction requests are the ones sent with the extraction prompt. */
 export const isExtraction = (request: RecordedRequest): boolean =>
-  request.protocol === 'openai' && systemText(request) === EXTRACTION_INSTRUCTIONS;
+  request.protocol === 'openai' && systemText(request).startsWith(EXTRACTION_INSTRUCTIONS);
 
 /** The user-side text of an extraction request ("Existing memories: … Conversation: …"). */
 export const extractionInput = (request: RecordedRequest): string =>

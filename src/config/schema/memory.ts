@@ -127,9 +127,10 @@ export const memoryVars = [
   }),
   defineVar({
     name: 'GRAPH_STORE_PROVIDER',
-    type: oneOf(['neo4j', 'kuzu'] as const),
-    default: 'neo4j',
-    description: 'Graph store when ENABLE_GRAPH_MEMORY is on: neo4j (needs NEO4J_URL) or kuzu (embedded).',
+    type: oneOf(['database', 'neo4j', 'kuzu'] as const),
+    default: 'database',
+    description:
+      'Graph store when ENABLE_GRAPH_MEMORY is on: database (tables in the main database), neo4j (needs NEO4J_URL) or kuzu (embedded in DATA_DIR/kuzu_data; npm install kuzu).',
     group,
   }),
   defineVar({

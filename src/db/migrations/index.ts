@@ -9,6 +9,7 @@ import { platformMessageId } from './0002_platform_message_id.js';
 import { llmUsage } from './0003_llm_usage.js';
 import { queryIndexes } from './0004_query_indexes.js';
 import { messagesOwnerIndex } from './0005_messages_owner_index.js';
+import { graphMemory } from './0006_graph_memory.js';
 import type { DialectMigration } from './helpers.js';
 
 const MIGRATIONS: Record<string, DialectMigration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0003_llm_usage': llmUsage,
   '0004_query_indexes': queryIndexes,
   '0005_messages_owner_index': messagesOwnerIndex,
+  '0006_graph_memory': graphMemory,
 };
 
 export function migrationProvider(dialect: DatabaseDialect): MigrationProvider {

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { ChatMessage, Llm } from '../../llm/index.js';
 import { type ExtractionDecision, parseExtraction } from './parse.js';
+import type { RelationParse } from './parse-relations.js';
 import { correctionPrompt } from './prompt.js';
 
 export const EXTRACTION_MAX_TOKENS = 1_024;
@@ -19,7 +20,11 @@ export interface DecisionResult {
   calls: number;
   /** True when both answers were unusable. */
   gaveUp: boolean;
+  /** Graph relations from the same answer (empty when graph memory is off or the model gave none). */
+  graph: RelationParse;
 }
+
+const NO_RELATIONS: RelationParse = { relations: [], endedRelations: [], dropped: [] };
 
 export async function requestDecisions(
   llm: Llm,
@@ -39,12 +44,12 @@ export async function requestDecisions(
 
   const first = await ask(prompt);
   const parsed = parseExtraction(first);
-  if (parsed.ok) return { decisions: parsed.decisions, calls: 1, gaveUp: false };
+  if (parsed.ok) return { decisions: parsed.decisions, calls: 1, gaveUp: false, graph: parsed.graph };
 
   log.debug({ problem: parsed.problem }, 'Memory extraction answer unusable; asking once more');
   const second = await ask([...prompt, ...correctionPrompt(first, parsed.problem)]);
   const retried = parseExtraction(second);
-  if (retried.ok) return { decisions: retried.decisions, calls: 2, gaveUp: false };
+  if (retried.ok) return { decisions: retried.decisions, calls: 2, gaveUp: false, graph: retried.graph };
 
   log.warn(
     {
@@ -55,5 +60,5 @@ export async function requestDecisions(
     },
     'Memory extraction gave up: the memory LLM (MEM0_MODEL) answered with unusable JSON twice; nothing was stored for this exchange',
   );
-  return { decisions: [], calls: 2, gaveUp: true };
+  return { decisions: [], calls: 2, gaveUp: true, graph: NO_RELATIONS };
 }

@@ -1,10 +1,11 @@
 /**
  * One extraction pass over a batch of exchange messages: one search for the similar existing memories (one
  * embedding of the user text), one LLM call (plus at most one corrective retry), one embedding call for the new
- * texts, then the decisions are applied with provenance.
+ * texts, then the decisions are applied with provenance. With graph memory the same call also yields relations.
  */
 import type { Logger } from 'pino';
 import type { Llm } from '../../llm/index.js';
+import type { GraphStore } from '../graph/types.js';
 import {
   type ExchangeMessage,
   MEMORY_KINDS,
@@ -16,6 +17,7 @@ import {
 } from '../types.js';
 import { applyDecisions } from './apply.js';
 import { requestDecisions } from './decide.js';
+import { applyRelations, knownRelationLines } from './graph-apply.js';
 import { buildExtractionPrompt } from './prompt.js';
 
 /** How many similar existing memories the model sees. */
@@ -36,6 +38,8 @@ export interface ExtractionDeps {
   /** Embeds new memory texts in one call; nulls when there is no embedder or it failed. */
   embedMany: (texts: string[]) => Promise<(Float32Array | null)[]>;
   now: () => Date;
+  /** Graph memory: when set, the same call also extracts relations, applied after the facts. */
+  graph?: GraphStore | undefined;
 }
 
 /** The user side of the exchange, used to find the memories it may update (the tail when long). */
@@ -61,18 +65,26 @@ export async function extractMemories(
     filter: { excludeKinds: NOT_FACT_KINDS },
   });
   const existing = hits.map((h) => h.memory);
-  const prompt = buildExtractionPrompt(messages, existing);
-  const { decisions, calls } = await requestDecisions(deps.llm, prompt, deps.log);
+  const graph = deps.graph;
+  const known = graph ? await knownRelationLines(graph, scope, query, deps.log) : undefined;
+  const prompt = buildExtractionPrompt(messages, existing, known ? { known } : undefined);
+  const { decisions, calls, graph: relations } = await requestDecisions(deps.llm, prompt, deps.log);
+  const sourceMessageIds = messages.flatMap((m) => (m.id === undefined ? [] : [m.id]));
+  const at = deps.now();
   const changes = await applyDecisions(decisions, {
     store: deps.store,
     scope,
     existing,
-    sourceMessageIds: messages.flatMap((m) => (m.id === undefined ? [] : [m.id])),
+    sourceMessageIds,
     metadata,
-    at: deps.now(),
+    at,
     embed: deps.embedMany,
     log: deps.log,
   });
+  // After the facts: if the graph store fails, the job's retry finds the facts already stored (no duplicates).
+  const graphChanges = graph
+    ? await applyRelations(graph, scope, relations, sourceMessageIds, at, deps.log)
+    : undefined;
   deps.log.debug(
     {
       userId: scope.userId,
@@ -81,6 +93,7 @@ export async function extractMemories(
       added: changes.filter((c) => c.event === 'ADD').length,
       updated: changes.filter((c) => c.event === 'UPDATE').length,
       deleted: changes.filter((c) => c.event === 'DELETE').length,
+      ...(graphChanges ? { relationsAdded: graphChanges.added, relationsEnded: graphChanges.ended } : {}),
     },
     'Memory extraction done',
   );

@@ -1,9 +1,11 @@
 /**
  * Robust reading of the extraction model's answer: code fences, prose around the JSON, trailing commas, a bare
- * array, lower-case events and string numbers are all accepted; the result is validated with zod.
+ * array, lower-case events and string numbers are all accepted; the result is validated with zod. Graph relations
+ * in the same answer are read leniently (`parse-relations.ts`): a bad relation never fails the facts.
  */
 import { z } from 'zod';
 import type { MemoryEvent } from '../types.js';
+import { parseRelations, type RelationParse } from './parse-relations.js';
 
 export interface ExtractionDecision {
   event: MemoryEvent;
@@ -14,7 +16,14 @@ export interface ExtractionDecision {
   target?: number;
 }
 
-export type ParseResult = { ok: true; decisions: ExtractionDecision[] } | { ok: false; problem: string };
+export type ParseResult =
+  | {
+      ok: true;
+      decisions: ExtractionDecision[];
+      /** Graph relations in the same answer (empty lists when there are none or graph memory is off). */
+      graph: RelationParse;
+    }
+  | { ok: false; problem: string };
 
 const nullToUndefined = (value: unknown) => (value === null ? undefined : value);
 
@@ -134,6 +143,7 @@ export function parseExtraction(text: string): ParseResult {
   if (!parsed.success) return { ok: false, problem: describeIssues(parsed.error) };
   return {
     ok: true,
+    graph: parseRelations(found.value),
     decisions: parsed.data.memories.map((m) => ({
       event: m.event,
       text: (m.text ?? '').trim(),

@@ -25,6 +25,19 @@ Reply with JSON only, for example:
 {"memories":[{"text":"Lives in Munich","is_key":true,"event":"UPDATE","target":2}]}
 Nothing worth remembering: {"memories":[]}`;
 
+/**
+ * Appended to the instructions only when graph memory is on: relations from the same call, kept short. Known
+ * relations of the entities in the conversation are listed in the input so the model reuses their names.
+ */
+export const GRAPH_EXTRACTION_INSTRUCTIONS = `Also record how the people, places and things named relate, in "relations": source, relation, target. The user is "user"; keep names as said; relation is lower_snake_case (lives_in, works_at, sister_of, partner_of, friend_of, has_pet, likes); reuse the names of known relations. Add "exclusive":true when only one target holds at a time (lives_in, works_at, married_to): the old one then ends. A relation that stopped being true with no replacement goes in "ended_relations" (target optional).
+{"memories":[],"relations":[{"source":"Lena","relation":"sister_of","target":"user"},{"source":"user","relation":"lives_in","target":"Munich","exclusive":true}],"ended_relations":[{"source":"user","relation":"works_at","target":"Acme"}]}`;
+
+/** What graph memory adds to an extraction prompt. */
+export interface GraphPromptInput {
+  /** Current relations of the entities in the conversation (rendered as `Anna — sister_of → user`). */
+  known: readonly string[];
+}
+
 /** Assistant turns are context only: their tail (what the user is answering) is enough. */
 const ASSISTANT_TAIL_CHARS = 600;
 const USER_MAX_CHARS = 4_000;
@@ -52,6 +65,7 @@ function renderMessage(message: ExchangeMessage): string {
 export function renderExtractionInput(
   messages: readonly ExchangeMessage[],
   existing: readonly ExistingMemory[],
+  graph?: GraphPromptInput,
 ): string {
   const memories = existing.length
     ? existing
@@ -62,16 +76,24 @@ export function renderExtractionInput(
     .filter((m) => m.content.trim())
     .map(renderMessage)
     .join('\n');
-  return `Existing memories:\n${memories}\n\nConversation:\n${conversation}`;
+  const relations = graph?.known.length
+    ? `\n\nKnown relations:\n${graph.known.map((line) => line.replace(/\s+/g, ' ').trim()).join('\n')}`
+    : '';
+  return `Existing memories:\n${memories}${relations}\n\nConversation:\n${conversation}`;
 }
 
+/** `graph`: graph memory is on — the same call also asks for relations. */
 export function buildExtractionPrompt(
   messages: readonly ExchangeMessage[],
   existing: readonly ExistingMemory[],
+  graph?: GraphPromptInput,
 ): ChatMessage[] {
+  const instructions = graph
+    ? `${EXTRACTION_INSTRUCTIONS}\n\n${GRAPH_EXTRACTION_INSTRUCTIONS}`
+    : EXTRACTION_INSTRUCTIONS;
   return [
-    { role: 'system', content: EXTRACTION_INSTRUCTIONS },
-    { role: 'user', content: renderExtractionInput(messages, existing) },
+    { role: 'system', content: instructions },
+    { role: 'user', content: renderExtractionInput(messages, existing, graph) },
   ];
 }
 
