@@ -7,6 +7,8 @@ export interface LocalIdentity {
   userName: string;
   displayName: string;
   conversationId: string;
+  /** The owner runs this machine: admin-only tools (MCP management, logs) are offered. */
+  isAdmin: boolean;
 }
 
 function osUserName(): string {
@@ -28,5 +30,6 @@ export function localIdentity(config: Config, platform: 'cli' | 'web'): LocalIde
     userName: name,
     displayName: name,
     conversationId: `${platform}-${config.USER_ID}`,
+    isAdmin: true,
   };
 }

@@ -101,6 +101,23 @@ describe('memory engine: extraction', () => {
     expect((await h.engine.list(ana, { isKey: true })).map((m) => m.text)).toEqual(['Lives in Munich']);
   });
 
+  it('key memories are always shown, so an update sharing no word with the old fact is still caught', async () => {
+    await h.close();
+    h = await startHarness(fake.current, { embedder: false });
+    await h.engine.add(ana, 'Lives in Berlin', { isKey: true });
+    for (let i = 0; i < 12; i++) await h.engine.add(ana, `Big fan of news podcast number ${i}`);
+    fake.current.script((request: RecordedRequest) => {
+      const input = promptInput(request.body);
+      // The full-text search for the message finds the podcasts, not Berlin: the key memory is added to the list.
+      expect(input).toContain('Big fan of news podcast');
+      const n = numberOf(input, 'Lives in Berlin');
+      return json([{ text: 'Lives in Munich', event: 'UPDATE', target: n }]);
+    });
+    const [update] = await h.engine.extract(ana, exchange('Big news: I moved to Munich!', 1));
+    expect(update).toMatchObject({ event: 'UPDATE', memory: { text: 'Lives in Munich', isKey: true } });
+    expect((await h.engine.list(ana, { isKey: true })).map((m) => m.text)).toEqual(['Lives in Munich']);
+  });
+
   it('DELETE ends a memory (kept in history); NONE changes nothing', async () => {
     const cat = await h.engine.add(ana, 'Has a cat named Miso');
     await h.engine.add(ana, 'Enjoys hiking');

@@ -13,6 +13,8 @@ export interface CliIdentity {
   userName: string;
   displayName: string;
   conversationId: string;
+  /** May use admin-only tools (the machine's owner). */
+  isAdmin?: boolean;
 }
 
 export interface ChatIo {
@@ -39,6 +41,7 @@ function message(identity: CliIdentity, content: string, tier: Tier | 'auto' | u
     userName: identity.userName,
     displayName: identity.displayName,
     conversationId: identity.conversationId,
+    isAdmin: identity.isAdmin,
     conversationTitle: 'Terminal chat',
     content,
     environment: { kind: 'terminal' },

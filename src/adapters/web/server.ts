@@ -18,6 +18,8 @@ export interface WebIdentity {
   displayName: string;
   /** Session owner of the web conversation. */
   conversationId: string;
+  /** May use admin-only tools (the owner's page). */
+  isAdmin?: boolean;
 }
 
 export interface WebStatus {
@@ -126,6 +128,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
           userName: identity.userName,
           displayName: identity.displayName,
           conversationId: identity.conversationId,
+          isAdmin: identity.isAdmin,
           conversationTitle: 'Web chat',
           content: body.message,
           platformMessageId: body.clientMessageId ? `web-${body.clientMessageId}` : undefined,

@@ -1,6 +1,6 @@
 /**
  * One extraction pass over a batch of exchange messages: one search for the similar existing memories (one
- * embedding of the user text), one LLM call (plus at most one corrective retry), one embedding call for the new
+ * embedding of the user text) plus the scope's key memories, one LLM call (plus at most one corrective retry), one embedding call for the new
  * texts, then the decisions are applied with provenance. With graph memory the same call also yields relations.
  */
 import type { Logger } from 'pino';
@@ -22,6 +22,12 @@ import { buildExtractionPrompt } from './prompt.js';
 
 /** How many similar existing memories the model sees. */
 export const EXISTING_MEMORY_LIMIT = 10;
+/**
+ * Key memories (where someone lives, works, who their partner is) are the durable facts most likely to be updated
+ * by a message that shares no words with them ("I moved to Munich" vs "Lives in Berlin"): the model always sees
+ * up to this many of them, besides the similar ones.
+ */
+export const KEY_MEMORY_LIMIT = 10;
 const QUERY_TAIL_CHARS = 2_000;
 /** Kinds the model may not ADD/UPDATE/DELETE against: raw turns, feelings and topic mentions are not facts. */
 export const NOT_FACT_KINDS = [
@@ -60,11 +66,13 @@ export async function extractMemories(
 ): Promise<MemoryChange[]> {
   const query = userQueryText(messages);
   if (!query) return [];
-  const hits = await deps.search(scope, query, {
-    limit: EXISTING_MEMORY_LIMIT,
-    filter: { excludeKinds: NOT_FACT_KINDS },
-  });
-  const existing = hits.map((h) => h.memory);
+  const [hits, keys] = await Promise.all([
+    deps.search(scope, query, { limit: EXISTING_MEMORY_LIMIT, filter: { excludeKinds: NOT_FACT_KINDS } }),
+    deps.store.list(scope, { isKey: true, excludeKinds: NOT_FACT_KINDS }, { limit: KEY_MEMORY_LIMIT }),
+  ]);
+  const similar = hits.map((h) => h.memory);
+  const shown = new Set(similar.map((m) => m.id));
+  const existing = [...similar, ...keys.filter((m) => !shown.has(m.id))];
   const graph = deps.graph;
   const known = graph ? await knownRelationLines(graph, scope, query, deps.log) : undefined;
   const prompt = buildExtractionPrompt(messages, existing, known ? { known } : undefined);
