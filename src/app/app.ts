@@ -89,7 +89,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     botName: config.BOT_NAME,
     warn: (message) => logger.warn(message),
   });
-  const tools = new ToolRegistry({ logger: logger.child({ name: 'tools' }) });
+  const tools = new ToolRegistry({
+    logger: logger.child({ name: 'tools' }),
+    recorder: db.repos.toolCalls,
+    maxResultChars: config.DISCORD_MAX_TOOL_RESULT_CHARS,
+  });
   let memory: MemorySetup | undefined;
   try {
     memory = await buildMemory({ config, db, jobs, logger, chatLlm: llm.llm });
@@ -106,6 +110,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
       timeZone: config.DEFAULT_TIMEZONE,
       ...(options.now ? { now: options.now } : {}),
     },
+    systemLogs: {
+      logEntries: db.repos.logEntries,
+      timeZone: config.DEFAULT_TIMEZONE,
+      ...(options.now ? { now: options.now } : {}),
+    },
+    webSearch: { apiKey: config.TAVILY_API_KEY, baseUrl: config.TAVILY_BASE_URL },
   });
   const shutdown = new AbortController();
   const engine = new Engine({

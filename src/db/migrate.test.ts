@@ -35,6 +35,7 @@ describe('runMigrations on SQLite', () => {
       '0004_query_indexes',
       '0005_messages_owner_index',
       '0006_graph_memory',
+      '0007_tool_calls',
     ]);
     expect(await runMigrations(dbs[0] as Kysely<unknown>, 'sqlite')).toEqual([]);
   });

@@ -122,6 +122,24 @@ export interface MemoryRelationsTable {
   source_message_ids: string;
 }
 
+/** New table (migration 0007): one row per tool execution. */
+export interface ToolCallsTable {
+  id: string;
+  tool_name: string;
+  user_id: string | null;
+  conversation_id: string | null;
+  session_id: string | null;
+  platform: string | null;
+  duration_ms: number;
+  ok: DbBoolean;
+  /** The error text given back to the model (cut to 2000 characters); null when the call worked. */
+  error: string | null;
+  /** Length of the result before truncation. */
+  result_chars: number;
+  truncated: DbBoolean;
+  created_at: DbTimestamp;
+}
+
 /** The main database as Kysely sees it. */
 export interface DatabaseSchema {
   projects: ProjectsTable;
@@ -133,4 +151,5 @@ export interface DatabaseSchema {
   llm_usage: LlmUsageTable;
   memory_entities: MemoryEntitiesTable;
   memory_relations: MemoryRelationsTable;
+  tool_calls: ToolCallsTable;
 }

@@ -133,6 +133,27 @@ export interface UsageTotals {
   cost: number;
 }
 
+/** One tool execution (new table `tool_calls`). */
+export interface ToolCallInput {
+  toolName: string;
+  userId: string | null;
+  conversationId: string | null;
+  sessionId: string | null;
+  platform: string | null;
+  durationMs: number;
+  ok: boolean;
+  /** The error given back to the model when the call failed. */
+  error: string | null;
+  /** Length of the result before truncation. */
+  resultChars: number;
+  truncated: boolean;
+  createdAt?: Date;
+}
+
+export interface ToolCallRow extends Required<ToolCallInput> {
+  id: string;
+}
+
 export interface Repositories {
   projects: {
     /** The project named `name` owned by `ownerId`, created when missing. */
@@ -180,6 +201,16 @@ export interface Repositories {
   usage: {
     record(input: UsageInput): Promise<void>;
     totals(filter: { sessionId?: string; userId?: string; since?: Date }): Promise<UsageTotals>;
+  };
+  toolCalls: {
+    record(input: ToolCallInput): Promise<void>;
+    /** Newest first. */
+    recent(filter: {
+      toolName?: string;
+      userId?: string;
+      since?: Date;
+      limit?: number;
+    }): Promise<ToolCallRow[]>;
   };
 }
 

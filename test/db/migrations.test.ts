@@ -19,6 +19,7 @@ const ALL_MIGRATIONS = [
   '0004_query_indexes',
   '0005_messages_owner_index',
   '0006_graph_memory',
+  '0007_tool_calls',
 ];
 
 async function execRaw(dialect: Dialect, target: FreshTarget, statements: string[]): Promise<void> {
@@ -93,6 +94,12 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
         'ix_messages_session_id_id',
         'ix_projects_owner_name',
         'ix_messages_user_id_created_at',
+        'ux_memory_entities_scope_name',
+        'ix_memory_relations_scope',
+        'ux_memory_relations_current',
+        'ix_tool_calls_tool_name',
+        'ix_tool_calls_user_id',
+        'ix_tool_calls_created_at',
       ]),
     );
   });

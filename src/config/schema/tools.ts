@@ -22,9 +22,18 @@ export const toolVars = [
   defineVar({
     name: 'TAVILY_API_KEY',
     type: text(),
-    description: 'Tavily API key: enables web search.',
+    description: 'Tavily API key: enables the web_search tool (not offered while unset).',
     group,
     secret: true,
+  }),
+  defineVar({
+    name: 'TAVILY_BASE_URL',
+    type: url({ example: 'https://api.tavily.com' }),
+    default: 'https://api.tavily.com',
+    description:
+      'Tavily API base URL (web search posts to <base>/search); change it for a proxy or a test server.',
+    group,
+    isNew: true,
   }),
   defineVar({
     name: 'GITHUB_TOKEN',

@@ -10,6 +10,7 @@ import { llmUsage } from './0003_llm_usage.js';
 import { queryIndexes } from './0004_query_indexes.js';
 import { messagesOwnerIndex } from './0005_messages_owner_index.js';
 import { graphMemory } from './0006_graph_memory.js';
+import { toolCalls } from './0007_tool_calls.js';
 import type { DialectMigration } from './helpers.js';
 
 const MIGRATIONS: Record<string, DialectMigration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0004_query_indexes': queryIndexes,
   '0005_messages_owner_index': messagesOwnerIndex,
   '0006_graph_memory': graphMemory,
+  '0007_tool_calls': toolCalls,
 };
 
 export function migrationProvider(dialect: DatabaseDialect): MigrationProvider {

@@ -6,6 +6,7 @@ import { logEntriesRepository } from './log-entries.js';
 import { messagesRepository } from './messages.js';
 import { projectsRepository } from './projects.js';
 import { sessionsRepository } from './sessions.js';
+import { toolCallsRepository } from './tool-calls.js';
 import { usageRepository } from './usage.js';
 
 export type { RepositoryContext } from './context.js';
@@ -20,5 +21,6 @@ export function createRepositories(context: RepositoryContext): Repositories {
     channelConfigs: channelConfigsRepository(context),
     logEntries: logEntriesRepository(context),
     usage: usageRepository(context),
+    toolCalls: toolCallsRepository(context),
   };
 }
