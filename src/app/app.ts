@@ -11,6 +11,7 @@ import { InProcessJobQueue, type JobQueue } from '../jobs/index.js';
 import { type ClaraLogger, createLogger } from '../observability/index.js';
 import { registerBuiltinTools, ToolRegistry } from '../tools/index.js';
 import { buildLlm, type LlmSetup } from './llm.js';
+import { buildMcp, type McpSetup } from './mcp.js';
 import { buildMemory, type MemorySetup } from './memory.js';
 import { packageVersion, SHIPPED_PERSONALITIES } from './paths.js';
 import { startWeb, type WebHandle } from './web.js';
@@ -34,6 +35,8 @@ export interface App {
   readonly jobs: JobQueue;
   readonly engine: Engine;
   readonly tools: ToolRegistry;
+  /** MCP servers: config store and manager (servers start in the background once the app is built). */
+  readonly mcp: McpSetup;
   /** Long-term memory; undefined when MEMORY_ENABLED=false. */
   readonly memory: MemorySetup | undefined;
   readonly llm: LlmSetup;
@@ -117,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     webSearch: { apiKey: config.TAVILY_API_KEY, baseUrl: config.TAVILY_BASE_URL },
   });
+  const mcp = buildMcp({ config, logger: logger.child({ name: 'mcp' }), version: packageVersion(), tools });
   const shutdown = new AbortController();
   const engine = new Engine({
     repos: db.repos,
@@ -155,6 +159,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     jobs,
     engine,
     tools,
+    mcp,
     memory,
     llm,
     persona,
@@ -175,6 +180,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         logger.info('Shutting down…');
         await web?.close();
         await engine.drain(timeoutMs);
+        await mcp.manager.stop();
         shutdown.abort();
         await jobs.stop({ timeoutMs });
         await memory?.close();
@@ -185,5 +191,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       return stopping;
     },
   };
+  // MCP servers start in the background (bounded by MCP_START_TIMEOUT_SECONDS each); Clara does not wait for them.
+  void mcp.manager.start().catch((error) => logger.warn({ error: String(error) }, 'MCP start failed'));
   return app;
 }

@@ -29,6 +29,7 @@ export async function startWeb(options: {
     identity,
     staticDir: WEB_STATIC_DIR,
     signal: options.signal,
+    routes: [...app.mcp.install.webRoutes],
     status: () => ({
       version: app.version,
       llm: {

@@ -7,6 +7,8 @@ import { openDatabase } from '../db/index.js';
 import { runChat } from './chat.js';
 import { runDoctor } from './doctor.js';
 import { explain, loadConfigOrExit } from './load.js';
+import { registerMcpCommands } from './mcp.js';
+import { registerMcpInstallCommand } from './mcp-install.js';
 import { registerMemoryCommands, type WithConfig } from './memory.js';
 import { runStart } from './start.js';
 
@@ -84,5 +86,6 @@ db.command('migrate')
   );
 
 registerMemoryCommands(program, withConfig);
+registerMcpInstallCommand(registerMcpCommands(program, withConfig), withConfig);
 
 await program.parseAsync(process.argv);

@@ -26,10 +26,12 @@ function tokenFrom(request: FastifyRequest): string | undefined {
   return typeof query === 'string' ? query : undefined;
 }
 
-/** A Fastify onRequest hook; `/health` stays open so load balancers can probe it. */
+/** A Fastify onRequest hook; `/health` stays open so load balancers can probe it, `/oauth/*` callbacks too. */
 export function requireToken(expected: string) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.url === '/health') return;
+    // OAuth redirects arrive from another site without the token; the single-use `state` authenticates them.
+    if (request.url.startsWith('/oauth/') && request.method === 'GET') return;
     const given = tokenFrom(request);
     if (given && sameSecret(given, expected)) {
       if (!request.headers.cookie?.includes(`${TOKEN_COOKIE}=`)) {

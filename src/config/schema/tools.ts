@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { defineVar, derivedFrom } from '../define.js';
-import { bool, filePath, int, text, url } from '../var-types.js';
+import { bool, fernetKey, filePath, int, text, url } from '../var-types.js';
 
 const group = 'Tools/MCP';
 
@@ -52,7 +52,8 @@ export const toolVars = [
     name: 'MCP_SERVERS_DIR',
     type: filePath(),
     default: '.mcp_servers',
-    description: 'Directory holding MCP server configurations (local/ and remote/).',
+    description:
+      'Directory holding MCP server configurations (local/ and remote/); relative = inside DATA_DIR.',
     group,
   }),
   defineVar({
@@ -61,6 +62,39 @@ export const toolVars = [
     default: derivedFrom('MCP_SERVERS_DIR/.oauth', (v) => path.join(v.MCP_SERVERS_DIR as string, '.oauth')),
     description: 'Directory holding OAuth state of remote MCP servers.',
     group,
+  }),
+  defineVar({
+    name: 'CLARA_SECRET_KEY',
+    type: fernetKey(),
+    description:
+      "Fernet key encrypting Clara's secrets at rest (MCP server env/headers, OAuth tokens); unset = generated once into DATA_DIR/secret.key. Generate one with: clara keygen",
+    group,
+    secret: true,
+    isNew: true,
+  }),
+  defineVar({
+    name: 'MCP_START_TIMEOUT_SECONDS',
+    type: int({ min: 1, max: 600, unit: 'of seconds' }),
+    default: 30,
+    description: 'How long an MCP server may take to start and list its tools before it counts as failed.',
+    group,
+    isNew: true,
+  }),
+  defineVar({
+    name: 'MCP_TOOL_TIMEOUT_SECONDS',
+    type: int({ min: 1, max: 3600, unit: 'of seconds' }),
+    default: 120,
+    description: 'How long one MCP tool call may run before the model gets a timeout error.',
+    group,
+    isNew: true,
+  }),
+  defineVar({
+    name: 'MCP_HEALTH_CHECK_SECONDS',
+    type: int({ min: 0, max: 86_400, unit: 'of seconds' }),
+    default: 60,
+    description: 'Interval of MCP health checks (ping; a dead server is restarted); 0 turns them off.',
+    group,
+    isNew: true,
   }),
   defineVar({
     name: 'SMITHERY_API_TOKEN',
@@ -82,6 +116,24 @@ export const toolVars = [
     description: 'Bearer token for hosted Smithery servers, skipping their OAuth flow.',
     group,
     secret: true,
+  }),
+  defineVar({
+    name: 'SMITHERY_REGISTRY_URL',
+    type: url({ example: 'https://registry.smithery.ai' }),
+    default: 'https://registry.smithery.ai',
+    description:
+      'Smithery registry API base (smithery_search, smithery: installs); change it for a mirror or a test server.',
+    group,
+    isNew: true,
+  }),
+  defineVar({
+    name: 'SMITHERY_SERVER_URL',
+    type: url({ example: 'https://server.smithery.ai' }),
+    default: 'https://server.smithery.ai',
+    description:
+      'Base URL of hosted Smithery servers (<base>/<name>) when the registry names no deployment URL.',
+    group,
+    isNew: true,
   }),
   defineVar({
     name: 'CLAUDE_CODE_WORKDIR',
