@@ -1,7 +1,7 @@
 import type { MessageRow } from '../db/index.js';
 import type { InboundMessage, ReplyEvent } from '../domain/index.js';
+import { KeyedLock } from '../util/index.js';
 import type { EngineDeps, TurnDeps } from './deps.js';
-import { KeyedLock } from './keyed-lock.js';
 import { SessionManager } from './sessions.js';
 import { SUMMARIZE_SESSION_JOB, type SummarizeSessionPayload, summarizeSession } from './summaries.js';
 import { notifyObservers, runTurn } from './turn.js';

@@ -7,6 +7,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { KeyedLock } from '../../util/index.js';
 import {
   McpConfigFileError,
   parseLocalFile,
@@ -66,7 +67,7 @@ export function createMcpConfigStore(options: McpConfigStoreOptions): McpConfigS
     keyPromise ??= typeof source === 'string' ? Promise.resolve(source) : source();
     return keyPromise;
   };
-  const locks = new Map<string, Promise<unknown>>();
+  const locks = new KeyedLock();
 
   const serverDir = (type: McpServerConfig['type'], name: string) => {
     assertServerName(name);
@@ -75,17 +76,7 @@ export function createMcpConfigStore(options: McpConfigStoreOptions): McpConfigS
   const fileOf = (type: McpServerConfig['type'], name: string) =>
     path.join(serverDir(type, name), 'config.json');
 
-  /** Runs `task` after every earlier task for the same name. */
-  function locked<T>(name: string, task: () => Promise<T>): Promise<T> {
-    const previous = locks.get(name) ?? Promise.resolve();
-    const next = previous.then(task, task);
-    const settled = next.catch(() => undefined);
-    locks.set(name, settled);
-    void settled.then(() => {
-      if (locks.get(name) === settled) locks.delete(name);
-    });
-    return next;
-  }
+  const locked = <T>(name: string, task: () => Promise<T>): Promise<T> => locks.run(name, task);
 
   async function readConfig(
     type: McpServerConfig['type'],

@@ -8,6 +8,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import { z } from 'zod';
 import { FernetError, fernetDecrypt, fernetEncrypt } from '../../crypto/index.js';
+import { KeyedLock } from '../../util/index.js';
 import { assertServerName } from '../config/index.js';
 
 const json = z.record(z.string(), z.unknown());
@@ -56,22 +57,13 @@ export function createOAuthStateStore(options: {
   const dir = path.resolve(options.dir);
   const secretKey = async () =>
     typeof options.secretKey === 'string' ? options.secretKey : options.secretKey();
-  const locks = new Map<string, Promise<unknown>>();
+  const locks = new KeyedLock();
   const fileOf = (server: string) => {
     assertServerName(server);
     return path.join(dir, `${server}.json`);
   };
 
-  function locked<T>(name: string, task: () => Promise<T>): Promise<T> {
-    const previous = locks.get(name) ?? Promise.resolve();
-    const next = previous.then(task, task);
-    const settled = next.catch(() => undefined);
-    locks.set(name, settled);
-    void settled.then(() => {
-      if (locks.get(name) === settled) locks.delete(name);
-    });
-    return next;
-  }
+  const locked = <T>(name: string, task: () => Promise<T>): Promise<T> => locks.run(name, task);
 
   async function read(server: string): Promise<OAuthState | undefined> {
     const file = fileOf(server);
