@@ -6,9 +6,10 @@ set -euo pipefail
 need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "Test system packages present: PostgreSQL 15, Chromium."
+  echo "Test system packages present: PostgreSQL 15, Chromium, Dovecot IMAP."
   exit 0
 fi
 

@@ -152,6 +152,8 @@ async function send(text) {
         );
       } else if (event === 'notice') {
         messagesEl.insertBefore(statusLine(data.text), reply);
+      } else if (event === 'attachment') {
+        messagesEl.insertBefore(attachmentLink(data), reply);
       } else if (event === 'done') {
         reply.innerHTML = renderMarkdown(data.text);
       } else if (event === 'error') {
@@ -167,6 +169,26 @@ async function send(text) {
     sendButton.disabled = false;
     input.focus();
   }
+}
+
+/** A download link for a file Clara sent with her reply (bytes arrive as base64). */
+function attachmentLink(file) {
+  const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+  const link = document.createElement('a');
+  link.className = 'attachment';
+  link.href = URL.createObjectURL(new Blob([bytes], { type: file.mediaType }));
+  link.download = file.name;
+  link.textContent = `📎 ${file.name} (${formatSize(file.size)})`;
+  const line = document.createElement('div');
+  line.className = 'status';
+  line.append(link);
+  return line;
+}
+
+function formatSize(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 function statusLine(text) {

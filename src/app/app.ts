@@ -6,9 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import { dataPath, logDir, redactUrl, secretValues, webPort } from '../config/index.js';
 import { type MainDatabase, openDatabase } from '../db/index.js';
+import { createEmailSetup, type EmailSetup } from '../email/index.js';
 import { createTimeFormatter, Engine, loadPersona, type Persona } from '../engine/index.js';
 import { InProcessJobQueue, type JobQueue } from '../jobs/index.js';
 import { type ClaraLogger, createLogger } from '../observability/index.js';
+import { createFileStore, type FileStore } from '../storage/index.js';
 import { registerBuiltinTools, ToolRegistry } from '../tools/index.js';
 import { buildLlm, type LlmSetup } from './llm.js';
 import { buildMcp, type McpSetup } from './mcp.js';
@@ -37,6 +39,10 @@ export interface App {
   readonly tools: ToolRegistry;
   /** MCP servers: config store and manager (servers start in the background once the app is built). */
   readonly mcp: McpSetup;
+  /** Email: monitoring service and watcher (EMAIL_MONITORING_ENABLED), Clara's mailbox tools. */
+  readonly email: EmailSetup;
+  /** People's saved files: the local folder (CLARA_FILES_DIR) or S3 (S3_ENABLED). */
+  readonly files: FileStore;
   /** Long-term memory; undefined when MEMORY_ENABLED=false. */
   readonly memory: MemorySetup | undefined;
   readonly llm: LlmSetup;
@@ -105,7 +111,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await log.close();
     throw error;
   }
+  const files = createFileStore(config);
   registerBuiltinTools(tools, {
+    files: { store: files },
     chatHistory: {
       conversation: memory?.conversation,
       messages: db.repos.messages,
@@ -121,6 +129,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     webSearch: { apiKey: config.TAVILY_API_KEY, baseUrl: config.TAVILY_BASE_URL },
   });
   const mcp = buildMcp({ config, logger: logger.child({ name: 'mcp' }), version: packageVersion(), tools });
+  const email = createEmailSetup({ config, db, logger: logger.child({ name: 'email' }), llm: llm.llm });
+  for (const tool of email.tools()) tools.register(tool);
   const shutdown = new AbortController();
   const engine = new Engine({
     repos: db.repos,
@@ -160,6 +170,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     engine,
     tools,
     mcp,
+    email,
+    files,
     memory,
     llm,
     persona,
@@ -181,6 +193,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
         await web?.close();
         await engine.drain(timeoutMs);
         await mcp.manager.stop();
+        await email.stop();
+        files.close?.();
         shutdown.abort();
         await jobs.stop({ timeoutMs });
         await memory?.close();
@@ -193,5 +207,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   };
   // MCP servers start in the background (bounded by MCP_START_TIMEOUT_SECONDS each); Clara does not wait for them.
   void mcp.manager.start().catch((error) => logger.warn({ error: String(error) }, 'MCP start failed'));
+  void email
+    .start()
+    .catch((error) => logger.warn({ error: String(error) }, 'Email monitoring failed to start'));
   return app;
 }

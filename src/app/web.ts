@@ -1,6 +1,7 @@
 /** Starts the web adapter for an app: chat page, chat API and health. */
 import type { FastifyInstance } from 'fastify';
 import { createWebServer } from '../adapters/web/index.js';
+import { emailAlertsRoute } from '../email/index.js';
 import type { App } from './app.js';
 import { localIdentity } from './identity.js';
 import { WEB_STATIC_DIR } from './paths.js';
@@ -29,7 +30,7 @@ export async function startWeb(options: {
     identity,
     staticDir: WEB_STATIC_DIR,
     signal: options.signal,
-    routes: [...app.mcp.install.webRoutes],
+    routes: [...app.mcp.install.webRoutes, emailAlertsRoute(app.email.service, identity.userId)],
     status: () => ({
       version: app.version,
       llm: {

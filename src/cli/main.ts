@@ -6,6 +6,7 @@ import { generateFernetKey } from '../crypto/index.js';
 import { openDatabase } from '../db/index.js';
 import { runChat } from './chat.js';
 import { runDoctor } from './doctor.js';
+import { registerEmailCommands } from './email.js';
 import { explain, loadConfigOrExit } from './load.js';
 import { registerMcpCommands } from './mcp.js';
 import { registerMcpInstallCommand } from './mcp-install.js';
@@ -87,5 +88,6 @@ db.command('migrate')
 
 registerMemoryCommands(program, withConfig);
 registerMcpInstallCommand(registerMcpCommands(program, withConfig), withConfig);
+registerEmailCommands(program, withConfig);
 
 await program.parseAsync(process.argv);

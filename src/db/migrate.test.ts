@@ -36,6 +36,7 @@ describe('runMigrations on SQLite', () => {
       '0005_messages_owner_index',
       '0006_graph_memory',
       '0007_tool_calls',
+      '0008_email',
     ]);
     expect(await runMigrations(dbs[0] as Kysely<unknown>, 'sqlite')).toEqual([]);
   });

@@ -140,6 +140,76 @@ export interface ToolCallsTable {
   created_at: DbTimestamp;
 }
 
+/** Email monitoring (migration 0008, spec §10): a user's IMAP mailbox. New columns: imap_tls … watch_mode. */
+export interface EmailAccountsTable {
+  id: string;
+  user_id: string;
+  email_address: string;
+  provider_type: string;
+  imap_server: string | null;
+  imap_port: number | null;
+  imap_username: string | null;
+  /** Fernet token (EMAIL_ENCRYPTION_KEY). */
+  imap_password: string | null;
+  enabled: ColumnType<DbBoolean | null, DbBoolean | undefined, DbBoolean>;
+  poll_interval_minutes: ColumnType<number | null, number | null | undefined, number | null>;
+  last_checked_at: DbTimestamp | null;
+  last_seen_uid: string | null;
+  last_seen_timestamp: DbTimestamp | null;
+  status: ColumnType<string | null, string | undefined, string>;
+  last_error: string | null;
+  error_count: ColumnType<number | null, number | undefined, number>;
+  alert_channel_id: string | null;
+  ping_on_alert: ColumnType<DbBoolean | null, DbBoolean | undefined, DbBoolean>;
+  quiet_hours_start: number | null;
+  quiet_hours_end: number | null;
+  created_at: DbTimestamp | null;
+  updated_at: DbTimestamp | null;
+  imap_tls: DbBoolean | null;
+  uid_validity: string | null;
+  next_check_at: DbTimestamp | null;
+  watch_mode: string | null;
+}
+
+/** Email monitoring rules (migration 0008); `rule_definition` is the JSON of spec §8.3. */
+export interface EmailRulesTable {
+  id: string;
+  user_id: string;
+  account_id: string | null;
+  name: string;
+  enabled: ColumnType<DbBoolean | null, DbBoolean | undefined, DbBoolean>;
+  priority: ColumnType<number | null, number | undefined, number>;
+  rule_definition: string;
+  importance: ColumnType<string | null, string | undefined, string>;
+  custom_alert_message: string | null;
+  override_ping: string | null;
+  preset_name: string | null;
+  created_at: DbTimestamp | null;
+  updated_at: DbTimestamp | null;
+}
+
+/** Email alerts (migration 0008). New columns: uid_validity, reason, summary, delivery_status. */
+export interface EmailAlertsTable {
+  id: string;
+  user_id: string;
+  account_id: string;
+  rule_id: string | null;
+  email_uid: string;
+  email_from: string;
+  email_subject: string;
+  email_snippet: string | null;
+  email_received_at: DbTimestamp | null;
+  channel_id: string;
+  message_id: string | null;
+  importance: string;
+  was_pinged: ColumnType<DbBoolean | null, DbBoolean | undefined, DbBoolean>;
+  sent_at: DbTimestamp | null;
+  uid_validity: string | null;
+  reason: string | null;
+  summary: string | null;
+  delivery_status: string | null;
+}
+
 /** The main database as Kysely sees it. */
 export interface DatabaseSchema {
   projects: ProjectsTable;
@@ -152,4 +222,7 @@ export interface DatabaseSchema {
   memory_entities: MemoryEntitiesTable;
   memory_relations: MemoryRelationsTable;
   tool_calls: ToolCallsTable;
+  email_accounts: EmailAccountsTable;
+  email_rules: EmailRulesTable;
+  email_alerts: EmailAlertsTable;
 }

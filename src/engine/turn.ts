@@ -14,7 +14,7 @@ import { describeFailure } from './errors.js';
 import { SUMMARIZE_SESSION_JOB, type SummarizeSessionPayload } from './summaries.js';
 import { parseTierPrefix } from './tiers.js';
 import { gatherContext, type TurnContext } from './turn-context.js';
-import type { TurnObserver } from './types.js';
+import type { ReplyAttachment, TurnObserver } from './types.js';
 import { TurnUsageLog } from './usage-log.js';
 
 const TOUCH_INTERVAL_MS = 30_000;
@@ -128,6 +128,9 @@ export async function* runTurn(
       signal,
     );
     const tools = deps.tools.specs(context.scope);
+    // Files tools attach (create_file_attachment, send_local_file) are sent after the tool's `tool_end`.
+    const attachments: ReplyAttachment[] = [];
+    const scope = { ...context.scope, attach: (file: ReplyAttachment) => void attachments.push(file) };
     const purpose = tools.length > 0 ? 'tools' : 'chat';
     if (tier) yield { type: 'tier', tier, model: llm.modelFor(tier, purpose), auto };
 
@@ -136,7 +139,7 @@ export async function* runTurn(
     const loop = runToolLoop(llm, {
       messages: context.prompt,
       tools,
-      executor: deps.tools.executor(context.scope),
+      executor: deps.tools.executor(scope),
       tier,
       maxIterations: deps.settings.maxToolIterations,
       maxResultChars: deps.settings.maxToolResultChars,
@@ -148,7 +151,9 @@ export async function* runTurn(
       if (event.type === 'done') final = event;
       const reply = toReplyEvent(deps, event);
       if (reply) yield reply;
+      if (event.type === 'tool_end') yield* attachmentEvents(attachments);
     }
+    yield* attachmentEvents(attachments);
     // Everything streamed is what the person saw (including text between tool rounds); keep that.
     const reply = text.trim() ? text : final?.text.trim() ? final.text : EMPTY_REPLY;
     const assistantRow = await deps.repos.messages.add({
@@ -239,6 +244,10 @@ function toReplyEvent(deps: TurnDeps, event: ToolLoopEvent): ReplyEvent | undefi
     default:
       return undefined;
   }
+}
+
+function* attachmentEvents(pending: ReplyAttachment[]): Generator<ReplyEvent> {
+  for (const file of pending.splice(0)) yield { type: 'attachment', ...file };
 }
 
 function notifyObservers(deps: TurnDeps, log: Logger, notify: (observer: TurnObserver) => void): void {

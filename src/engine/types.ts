@@ -1,5 +1,11 @@
 /** The engine's ports: what it needs from memory and tools, and what it tells observers after a turn. */
-import type { ConversationEnvironment, InboundMessage, Participant, Tier } from '../domain/index.js';
+import type {
+  ConversationEnvironment,
+  InboundMessage,
+  Participant,
+  ReplyEvent,
+  Tier,
+} from '../domain/index.js';
 import type { ToolExecutor, ToolSpec } from '../llm/index.js';
 
 /** One titled section of the memory block in the system prompt (`USER MEMORIES`, `PROJECT MEMORIES`, …). */
@@ -34,6 +40,9 @@ export interface MemorySlot {
 
 export const NO_MEMORY: MemorySlot = { retrieve: async () => ({ sections: [] }) };
 
+/** A file a tool sends along with the reply. */
+export type ReplyAttachment = Omit<Extract<ReplyEvent, { type: 'attachment' }>, 'type'>;
+
 export interface ToolScope {
   userId: string;
   conversationId: string;
@@ -41,6 +50,11 @@ export interface ToolScope {
   platform: string;
   channelId?: string;
   isAdmin: boolean;
+  /**
+   * Attaches a file to the reply: the turn emits it as an `attachment` event right after the tool's `tool_end`.
+   * Set during a turn; absent elsewhere (a tool run outside a turn cannot attach).
+   */
+  attach?: (file: ReplyAttachment) => void;
 }
 
 /** What the engine needs from the tool registry for one turn. */

@@ -20,6 +20,7 @@ const ALL_MIGRATIONS = [
   '0005_messages_owner_index',
   '0006_graph_memory',
   '0007_tool_calls',
+  '0008_email',
 ];
 
 async function execRaw(dialect: Dialect, target: FreshTarget, statements: string[]): Promise<void> {
@@ -100,6 +101,8 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
         'ix_tool_calls_tool_name',
         'ix_tool_calls_user_id',
         'ix_tool_calls_created_at',
+        'ix_email_accounts_user_id',
+        'ux_email_alerts_account_message',
       ]),
     );
   });

@@ -45,6 +45,32 @@ describe('web API', () => {
     expect((await fetch(`${base}nope`)).status).toBe(404);
   });
 
+  it('a file a tool attaches arrives as an attachment event with base64 bytes', async () => {
+    fake.script(
+      {
+        toolCalls: [
+          {
+            id: 'c1',
+            name: 'create_file_attachment',
+            arguments: { filename: 'totals.csv', content: 'a,b\n1,2\n' },
+          },
+        ],
+      },
+      'Here is your file.',
+    );
+    const response = await fetch(`${base}api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'make me a csv', clientMessageId: 'file-1' }),
+    });
+    const events = await sse(response);
+    const attachment = events.find((e) => e.event === 'attachment');
+    expect(attachment?.data).toMatchObject({ name: 'totals.csv', size: 8 });
+    expect(Buffer.from(String(attachment?.data.base64), 'base64').toString()).toBe('a,b\n1,2\n');
+    expect(attachment?.data).not.toHaveProperty('data');
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { text: 'Here is your file.' } });
+  });
+
   it('streams a reply as server-sent events and keeps the history', async () => {
     fake.script({ text: 'Hello from the web!', chunks: 3 });
     const response = await fetch(`${base}api/chat`, {

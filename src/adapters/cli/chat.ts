@@ -103,6 +103,13 @@ function render(event: ReplyEvent, io: ChatIo, state: { text: boolean }): void {
     case 'notice':
       io.output.write(`${dim(event.text, tty)}\n`);
       break;
+    case 'attachment':
+      // The terminal cannot show a file: say what was sent; tools save it in the person's files first.
+      io.output.write(
+        `${state.text ? '\n' : ''}${dim(`📎 ${event.name} (${event.data.byteLength} bytes, ${event.mediaType})`, tty)}\n`,
+      );
+      state.text = false;
+      break;
     case 'done':
       if (!state.text) io.output.write(event.text);
       io.output.write('\n\n');

@@ -2,11 +2,13 @@
  * The web server: `/health`, the chat API (replies streamed as server-sent events) and the chat page.
  * Other capabilities (monitor, OAuth callbacks) add their routes through `routes`.
  */
+
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { ReplyEvent } from '../../domain/index.js';
 import type { Engine } from '../../engine/index.js';
 import { isLoopback, requireToken } from './auth.js';
 import { openEventStream, writeEvent } from './sse.js';
@@ -138,7 +140,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
         },
         { signal: options.signal },
       )) {
-        writeEvent(reply.raw, event.type, event);
+        writeEvent(reply.raw, event.type, forTheWire(event));
       }
     } finally {
       reply.raw.end();
@@ -159,4 +161,11 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
 
   for (const register of options.routes ?? []) await register(app);
   return app;
+}
+
+/** Attachment bytes travel as base64 (a Uint8Array would serialise as one JSON key per byte). */
+function forTheWire(event: ReplyEvent): unknown {
+  if (event.type !== 'attachment') return event;
+  const { data, ...rest } = event;
+  return { ...rest, size: data.byteLength, base64: Buffer.from(data).toString('base64') };
 }

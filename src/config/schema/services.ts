@@ -10,7 +10,8 @@ export const fileVars = [
     name: 'CLARA_FILES_DIR',
     type: filePath(),
     default: './clara_files',
-    description: 'Root directory of saved user files (local storage).',
+    description:
+      'Root directory of saved user files (local storage), one folder per user; relative to DATA_DIR.',
     group: files,
   }),
   defineVar({
@@ -161,6 +162,22 @@ export const emailVars = [
     description: 'Fernet key encrypting stored mailbox passwords (keep it: changing it loses access).',
     group: email,
     secret: true,
+  }),
+  defineVar({
+    name: 'EMAIL_ALERT_RATE_LIMIT',
+    type: int({ min: 1, max: 1000, unit: 'of alerts' }),
+    default: 10,
+    description: 'Most immediate alerts per mailbox per hour; further matches wait for the digest.',
+    group: email,
+    isNew: true,
+  }),
+  defineVar({
+    name: 'EMAIL_DIGEST_INTERVAL',
+    type: int({ min: 1, max: 10080, unit: 'of minutes' }),
+    default: 60,
+    description: 'Minutes between digests of low-priority, rate-limited and quiet-hours email alerts.',
+    group: email,
+    isNew: true,
   }),
 ] as const;
 

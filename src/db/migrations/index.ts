@@ -11,6 +11,7 @@ import { queryIndexes } from './0004_query_indexes.js';
 import { messagesOwnerIndex } from './0005_messages_owner_index.js';
 import { graphMemory } from './0006_graph_memory.js';
 import { toolCalls } from './0007_tool_calls.js';
+import { emailTables } from './0008_email.js';
 import type { DialectMigration } from './helpers.js';
 
 const MIGRATIONS: Record<string, DialectMigration> = {
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0005_messages_owner_index': messagesOwnerIndex,
   '0006_graph_memory': graphMemory,
   '0007_tool_calls': toolCalls,
+  '0008_email': emailTables,
 };
 
 export function migrationProvider(dialect: DatabaseDialect): MigrationProvider {

@@ -1,0 +1,132 @@
+/**
+ * imapflow plumbing shared by the watcher, the account test and Clara's mailbox: client options (no auto-IDLE,
+ * timeouts, no logging of credentials), errors in words a person can act on, and a connection test.
+ */
+import { ImapFlow } from 'imapflow';
+
+export interface ImapSettings {
+  host: string;
+  port: number;
+  /** Implicit TLS (993). Otherwise plain, upgraded with STARTTLS when the server offers it. */
+  tls: boolean;
+  user: string;
+  password: string;
+}
+
+export interface ImapTimeouts {
+  connectMs?: number;
+  socketMs?: number;
+}
+
+export function createImapClient(settings: ImapSettings, timeouts: ImapTimeouts = {}): ImapFlow {
+  const client = new ImapFlow({
+    host: settings.host,
+    port: settings.port,
+    secure: settings.tls,
+    auth: { user: settings.user, pass: settings.password },
+    logger: false,
+    disableAutoIdle: true,
+    connectionTimeout: timeouts.connectMs ?? 30_000,
+    greetingTimeout: timeouts.connectMs ?? 30_000,
+    socketTimeout: timeouts.socketMs ?? 10 * 60_000,
+    clientInfo: { name: 'Clara' },
+  });
+  // Without a listener an 'error' event would crash the process; callers see failures through their awaits.
+  client.on('error', () => {});
+  return client;
+}
+
+/** A short explanation of an IMAP failure; never includes the password. */
+export function describeImapError(
+  error: unknown,
+  settings: Pick<ImapSettings, 'host' | 'port' | 'tls'>,
+): string {
+  const e = error as {
+    code?: string;
+    message?: string;
+    authenticationFailed?: boolean;
+    responseText?: string;
+    serverResponseCode?: string;
+  };
+  const where = `${settings.host}:${settings.port}`;
+  const code = e?.code ?? '';
+  const text = `${e?.responseText ?? ''} ${e?.message ?? ''}`.trim();
+  if (
+    e?.authenticationFailed ||
+    /AUTHENTICATIONFAILED|authentication failed|invalid credentials|LOGIN failed/i.test(text)
+  ) {
+    return `Login failed at ${where}: the server rejected the username or password. Gmail, iCloud, Yahoo and Outlook need an app password, not the account password.`;
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `Cannot find the server ${settings.host} (DNS lookup failed). Check the IMAP server name.`;
+  if (code === 'ECONNREFUSED')
+    return `Connection refused by ${where}: nothing accepts IMAP there (check the server and port).`;
+  if (
+    code === 'ETIMEDOUT' ||
+    code === 'CONNECT_TIMEOUT' ||
+    code === 'GREETING_TIMEOUT' ||
+    /timed? ?out/i.test(text)
+  ) {
+    return `Timed out talking to ${where}. The server may be down or blocked by a firewall.`;
+  }
+  if (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'NoConnection' ||
+    /connection (closed|not available)|socket closed/i.test(text)
+  ) {
+    return `The connection to ${where} was closed.`;
+  }
+  if (
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|wrong version number|EPROTO/i.test(`${code} ${text}`)
+  ) {
+    return settings.tls
+      ? `TLS failed with ${where} (${code || 'handshake error'}): the certificate is not trusted, or the port does not speak TLS (993 does, 143 does not).`
+      : `TLS failed with ${where} (${code || 'handshake error'}).`;
+  }
+  const detail = text.replace(/\s+/g, ' ').slice(0, 200) || code || 'unknown error';
+  return `IMAP error at ${where}: ${detail}`;
+}
+
+/** A connection or login problem, explained (see `describeImapError`). */
+export class EmailConnectionError extends Error {
+  override name = 'EmailConnectionError';
+}
+
+export interface ImapProbe {
+  uidValidity: string;
+  uidNext: number;
+  messages: number;
+  idle: boolean;
+}
+
+/** Logs in, examines INBOX read-only and logs out. Throws with `describeImapError`'s text on failure. */
+export async function probeImap(settings: ImapSettings, timeouts: ImapTimeouts = {}): Promise<ImapProbe> {
+  const client = createImapClient(settings, { connectMs: timeouts.connectMs ?? 20_000, ...timeouts });
+  try {
+    await client.connect();
+    const mailbox = await client.mailboxOpen('INBOX', { readOnly: true });
+    const probe = {
+      uidValidity: String(mailbox.uidValidity),
+      uidNext: mailbox.uidNext,
+      messages: mailbox.exists,
+      idle: client.capabilities.has('IDLE'),
+    };
+    await client.logout().catch(() => {});
+    return probe;
+  } catch (error) {
+    throw new EmailConnectionError(describeImapError(error, settings));
+  } finally {
+    client.close();
+  }
+}
+
+/** Default IMAP server for well-known address domains (as the original guessed), else `imap.<domain>`. */
+export function guessImapServer(address: string): string {
+  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  if (['icloud.com', 'me.com', 'mac.com'].includes(domain)) return 'imap.mail.me.com';
+  if (['outlook.com', 'hotmail.com', 'live.com'].includes(domain)) return 'outlook.office365.com';
+  if (domain === 'yahoo.com') return 'imap.mail.yahoo.com';
+  if (domain === 'gmail.com' || domain === 'googlemail.com') return 'imap.gmail.com';
+  return `imap.${domain}`;
+}
