@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +7,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Many tests wait on real servers and spawned CLIs rather than the CPU: more files than cores run at once
+    // (vitest's default is cores - 1, a single worker on a 2-core machine).
+    maxWorkers: Math.max(3, availableParallelism()),
     globalSetup: ['test/support/global-setup.ts'],
   },
 });

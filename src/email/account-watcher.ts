@@ -175,7 +175,7 @@ export class AccountWatcher {
     const { store, cipher, timing } = this.deps;
     const encrypted = await store.encryptedPassword(this.id);
     const password = cipher.decrypt(encrypted ?? '');
-    const client = createImapClient(
+    const client = await createImapClient(
       {
         host: this.account.imapServer,
         port: this.account.imapPort,

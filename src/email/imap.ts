@@ -2,7 +2,7 @@
  * imapflow plumbing shared by the watcher, the account test and Clara's mailbox: client options (no auto-IDLE,
  * timeouts, no logging of credentials), errors in words a person can act on, and a connection test.
  */
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 
 export interface ImapSettings {
   host: string;
@@ -18,7 +18,12 @@ export interface ImapTimeouts {
   socketMs?: number;
 }
 
-export function createImapClient(settings: ImapSettings, timeouts: ImapTimeouts = {}): ImapFlow {
+/** imapflow is loaded on first use: processes that never touch a mailbox do not pay for it. */
+export async function createImapClient(
+  settings: ImapSettings,
+  timeouts: ImapTimeouts = {},
+): Promise<ImapFlow> {
+  const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow({
     host: settings.host,
     port: settings.port,
@@ -102,7 +107,7 @@ export interface ImapProbe {
 
 /** Logs in, examines INBOX read-only and logs out. Throws with `describeImapError`'s text on failure. */
 export async function probeImap(settings: ImapSettings, timeouts: ImapTimeouts = {}): Promise<ImapProbe> {
-  const client = createImapClient(settings, { connectMs: timeouts.connectMs ?? 20_000, ...timeouts });
+  const client = await createImapClient(settings, { connectMs: timeouts.connectMs ?? 20_000, ...timeouts });
   try {
     await client.connect();
     const mailbox = await client.mailboxOpen('INBOX', { readOnly: true });

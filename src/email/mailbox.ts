@@ -2,7 +2,6 @@
  * Clara's own mailbox (spec §8.1): reading the INBOX over IMAP (read-only, so nothing is marked read) and sending
  * over SMTP with nodemailer. Implicit TLS on ports 993/465, otherwise STARTTLS when the server offers it.
  */
-import nodemailer from 'nodemailer';
 import { createImapClient, describeImapError, EmailConnectionError, type ImapSettings } from './imap.js';
 import { collapse } from './message.js';
 
@@ -50,7 +49,7 @@ export class Mailbox {
   /** The newest `limit` messages (or the newest unread ones), newest first. */
   async list(options: { unreadOnly: boolean; limit: number }): Promise<MailboxEntry[]> {
     const settings = this.imapSettings();
-    const client = createImapClient(settings, { connectMs: this.config.smtpTimeoutSeconds * 1000 });
+    const client = await createImapClient(settings, { connectMs: this.config.smtpTimeoutSeconds * 1000 });
     try {
       await client.connect();
       const mailbox = await client.mailboxOpen('INBOX', { readOnly: true });
@@ -94,6 +93,7 @@ export class Mailbox {
 
   async send(request: SendRequest): Promise<{ messageId: string }> {
     const timeout = this.config.smtpTimeoutSeconds * 1000;
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport({
       host: this.config.smtpHost,
       port: this.config.smtpPort,

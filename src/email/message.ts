@@ -5,7 +5,7 @@
  * check.
  */
 import type { FetchMessageObject, MessageStructureObject } from 'imapflow';
-import { type AddressObject, simpleParser } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import type { EmailMessage } from './types.js';
 
 /** Bytes of each message fetched for rules and summaries. */
@@ -78,6 +78,7 @@ export async function toEmailMessage(fetched: FetchMessageObject): Promise<Email
   let attachments = hasAttachment(fetched.bodyStructure);
   if (fetched.source && fetched.source.length > 0) {
     try {
+      const { simpleParser } = await import('mailparser');
       const parsed = await simpleParser(fetched.source, { skipImageLinks: true, skipTextToHtml: true });
       if (parsed.from) {
         from = addressText(parsed.from) || from;

@@ -5,7 +5,7 @@
  * transaction. Errors name NEO4J_URL (password masked) and say what to check; the password never appears.
  */
 import { randomUUID } from 'node:crypto';
-import neo4j, { type Driver, type ManagedTransaction, type Session } from 'neo4j-driver';
+import type { Driver, ManagedTransaction, Session } from 'neo4j-driver';
 import { z } from 'zod';
 import { redactUrl, scrubSecrets } from '../../config/index.js';
 import type { MemoryScope } from '../types.js';
@@ -67,7 +67,8 @@ function scopeParams(scope: MemoryScope): { userId: string; agentId: string | nu
   return { userId: scope.userId, agentId };
 }
 
-const int = (value: number) => neo4j.int(Math.trunc(value));
+/** The driver module, loaded on open(): most Clara processes never use Neo4j, and it costs ~0.3 s to load. */
+type Neo4jModule = Pick<typeof import('neo4j-driver'), 'driver' | 'auth' | 'int' | 'session'>;
 
 function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -133,6 +134,7 @@ function prepare(relations: readonly NewRelation[]): {
 class Neo4jGraphStore implements GraphStore {
   readonly kind = 'neo4j' as const;
   private driver: Driver | undefined;
+  private lib: Neo4jModule | undefined;
   private readonly where: string;
   private lastSeq = 0;
 
@@ -140,7 +142,21 @@ class Neo4jGraphStore implements GraphStore {
     this.where = redactUrl(options.url);
   }
 
+  private get neo4j(): Neo4jModule {
+    if (!this.lib) throw new Error('The Neo4j graph store is not open: call open() first.');
+    return this.lib;
+  }
+
+  private int(value: number) {
+    return this.neo4j.int(Math.trunc(value));
+  }
+
   async open(): Promise<void> {
+    if (!this.lib) {
+      const loaded = await import('neo4j-driver');
+      this.lib = (loaded.default ?? loaded) as Neo4jModule;
+    }
+    const neo4j = this.lib;
     if (!this.driver) {
       try {
         this.driver = neo4j.driver(
@@ -172,8 +188,8 @@ class Neo4jGraphStore implements GraphStore {
   ): Promise<GraphRelation[]> {
     if (relations.length === 0) return [];
     const prepared = prepare(relations);
-    const base = { ...scopeParams(scope), at: int(at.getTime()) };
-    const messageIds = sourceMessageIds.map(int);
+    const base = { ...scopeParams(scope), at: this.int(at.getTime()) };
+    const messageIds = sourceMessageIds.map((id) => this.int(id));
     return this.write('add', async (tx) => {
       // Every entity first, in key order: the node locks are always taken in the same order (no deadlocks).
       for (const entity of prepared.entities) await tx.run(Q.mergeEntity, { ...base, ...entity });
@@ -204,7 +220,7 @@ class Neo4jGraphStore implements GraphStore {
           relation: rel.relation,
           targetKey: rel.targetKey,
           id: randomUUID(),
-          seq: int(this.nextSeq()),
+          seq: this.int(this.nextSeq()),
           sourceMessageIds: messageIds,
         });
         for (const record of result.records)
@@ -226,7 +242,7 @@ class Neo4jGraphStore implements GraphStore {
         relation,
         targetKey,
         exceptTargetKey: null,
-        at: int(at.getTime()),
+        at: this.int(at.getTime()),
       });
       return Number(result.records[0]?.get('ended') ?? 0);
     });
@@ -236,7 +252,7 @@ class Neo4jGraphStore implements GraphStore {
     const keys = [...new Set(entities.map(entityKey).filter((key) => key !== ''))];
     if (keys.length === 0 || limit <= 0) return [];
     return this.read('neighbours', async (tx) => {
-      const result = await tx.run(Q.neighbours, { ...scopeParams(scope), keys, limit: int(limit) });
+      const result = await tx.run(Q.neighbours, { ...scopeParams(scope), keys, limit: this.int(limit) });
       return result.records.map((record) => toRelation(record.toObject()));
     });
   }
@@ -244,7 +260,7 @@ class Neo4jGraphStore implements GraphStore {
   async entities(scope: MemoryScope, limit: number): Promise<string[]> {
     if (limit <= 0) return [];
     return this.read('entities', async (tx) => {
-      const result = await tx.run(Q.entities, { ...scopeParams(scope), limit: int(limit) });
+      const result = await tx.run(Q.entities, { ...scopeParams(scope), limit: this.int(limit) });
       return result.records.map((record) => z.string().parse(record.get('name')));
     });
   }
@@ -286,7 +302,7 @@ class Neo4jGraphStore implements GraphStore {
   private async withSession<T>(what: string, mode: 'READ' | 'WRITE', work: (session: Session) => Promise<T>) {
     if (!this.driver) throw new Error('The Neo4j graph store is not open: call open() first');
     const session = this.driver.session({
-      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+      defaultAccessMode: mode === 'READ' ? this.neo4j.session.READ : this.neo4j.session.WRITE,
       ...(this.options.database ? { database: this.options.database } : {}),
     });
     try {

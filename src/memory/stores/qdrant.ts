@@ -13,7 +13,7 @@
  *   transactions or unique constraints: two PROCESSES writing the same memory for the same user at the same moment
  *   can still store it twice (run one writer per Qdrant collection, or use the pgvector store).
  */
-import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
+import type { QdrantClient, Schemas } from '@qdrant/js-client-rest';
 import { redactUrl } from '../../config/index.js';
 import type {
   ListOptions,
@@ -59,7 +59,9 @@ const hasId = (ids: string[]): QdrantCondition => ({ has_id: ids });
 
 class QdrantMemoryStore implements MemoryStore {
   readonly kind = 'qdrant' as const;
-  private readonly client: QdrantClient;
+  /** Created on open(): the client library is loaded only by processes that use Qdrant. */
+  private connected: QdrantClient | undefined;
+  private readonly options: QdrantMemoryStoreOptions;
   private readonly collection: string;
   private readonly where: string;
   private readonly locks = new KeyedLock();
@@ -73,11 +75,13 @@ class QdrantMemoryStore implements MemoryStore {
     this.collection = options.collection ?? DEFAULT_QDRANT_COLLECTION;
     this.currentDimension = options.dimension;
     this.where = redactUrl(options.url);
-    this.client = new QdrantClient({
-      url: options.url,
-      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
-      checkCompatibility: false,
-    });
+    this.options = options;
+  }
+
+  private get client(): QdrantClient {
+    if (!this.connected)
+      throw new Error(`The Qdrant memory store at ${this.where} is not open: call open() first.`);
+    return this.connected;
   }
 
   get dimension(): number {
@@ -99,6 +103,14 @@ class QdrantMemoryStore implements MemoryStore {
   }
 
   async open(): Promise<void> {
+    if (!this.connected) {
+      const { QdrantClient } = await import('@qdrant/js-client-rest');
+      this.connected = new QdrantClient({
+        url: this.options.url,
+        ...(this.options.apiKey ? { apiKey: this.options.apiKey } : {}),
+        checkCompatibility: false,
+      });
+    }
     await this.call('open', () =>
       ensureCollection(this.client, this.collection, this.currentDimension, this.where),
     );
