@@ -27,8 +27,12 @@ export async function runChat(config: Config): Promise<number> {
     } else {
       code = await runPipedChat(app.engine, identity, io);
     }
-    // Let background work from this conversation (summaries, memory) finish before leaving.
-    await Promise.race([app.jobs.idle(), new Promise((resolve) => setTimeout(resolve, 20_000).unref())]);
+    // Let background work from this conversation (summaries, memory) finish before leaving: batched jobs run now
+    // rather than after their delay, and the wait (at most 20 s) keeps the process alive until they are done.
+    app.jobs.runDelayedNow();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([app.jobs.idle(), new Promise((resolve) => (timer = setTimeout(resolve, 20_000)))]);
+    clearTimeout(timer);
   } finally {
     await app.stop({ timeoutMs: 5_000 });
   }

@@ -127,6 +127,24 @@ describe('InProcessJobQueue', () => {
     expect(() => queue.enqueue('n', 3)).toThrow(/stopped/);
   });
 
+  it('runDelayedNow() runs waiting delayed jobs at once, in order, and later delays still apply', async () => {
+    const queue = new InProcessJobQueue();
+    const seen: number[] = [];
+    queue.register<number>('n', { handler: async (n) => void seen.push(n) });
+    queue.start();
+    queue.enqueue('n', 1, { delayMs: 60_000, key: 'k' });
+    queue.enqueue('n', 2, { delayMs: 60_000, key: 'k' });
+    await tick();
+    expect(queue.stats().pending).toBe(2);
+    queue.runDelayedNow();
+    await queue.idle();
+    expect(seen).toEqual([1, 2]);
+    queue.enqueue('n', 3, { delayMs: 60_000 });
+    await tick();
+    expect(seen).toEqual([1, 2]);
+    await queue.stop();
+  });
+
   it('stop() waits for running jobs to finish', async () => {
     const queue = new InProcessJobQueue();
     let finished = false;

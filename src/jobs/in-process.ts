@@ -28,6 +28,8 @@ export class InProcessJobQueue implements JobQueue {
   private readonly ready: Job[] = [];
   private readonly busyKeys = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Jobs waiting for their `delayMs`, by their timer. */
+  private readonly delayed = new Map<NodeJS.Timeout, Job>();
   private readonly idleWaiters: Array<() => void> = [];
   private readonly concurrency: number;
   private readonly now: () => number;
@@ -72,6 +74,7 @@ export class InProcessJobQueue implements JobQueue {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.delayed.clear();
     const abandoned = this.ready.length + this.waiting;
     this.ready.length = 0;
     this.waiting = 0;
@@ -110,14 +113,26 @@ export class InProcessJobQueue implements JobQueue {
       return;
     }
     this.waiting++;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.waiting--;
-      this.ready.push(job);
-      this.pump();
-    }, delayMs);
+    const timer = setTimeout(() => this.release(timer), delayMs);
     timer.unref();
     this.timers.add(timer);
+    this.delayed.set(timer, job);
+  }
+
+  /** A delayed job becomes ready (its delay passed, or `runDelayedNow`). */
+  private release(timer: NodeJS.Timeout): void {
+    const job = this.delayed.get(timer);
+    if (!job) return;
+    clearTimeout(timer);
+    this.timers.delete(timer);
+    this.delayed.delete(timer);
+    this.waiting--;
+    this.ready.push(job);
+    this.pump();
+  }
+
+  runDelayedNow(): void {
+    for (const timer of [...this.delayed.keys()]) this.release(timer);
   }
 
   private pump(): void {

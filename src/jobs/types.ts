@@ -34,5 +34,10 @@ export interface JobQueue {
   stop(options?: { timeoutMs?: number }): Promise<void>;
   /** Resolves when nothing is pending or running (tests, shutdown). */
   idle(): Promise<void>;
+  /**
+   * Makes jobs that wait for their `delayMs` ready now (a short-lived process, such as a piped `clara chat`, runs
+   * its batched work before it leaves instead of waiting out the delay).
+   */
+  runDelayedNow(): void;
   stats(): JobQueueStats;
 }

@@ -207,6 +207,25 @@ describe('clara memory', () => {
   );
 
   it(
+    'piped chat with the default extraction delay: the batched extraction runs before the process exits cleanly',
+    async () => {
+      const router = routeMemoryLlm(fake);
+      router.chat('Noted!');
+      router.extraction(JSON.stringify({ memories: [{ text: 'Keeps bees', event: 'ADD' }] }));
+      const chat = await runClara(['chat'], {
+        env: { ...env, MEMORY_EXTRACTION_DELAY_SECONDS: '5' },
+        input: 'I keep bees on my roof',
+      });
+      expect(chat.stderr).toBe('');
+      expect(chat.code).toBe(0);
+      expect(router.extractionRequests()).toHaveLength(1);
+      const listed = await runClara(['memory', 'list'], { env });
+      expect(listed.stdout).toContain('Keeps bees');
+    },
+    SLOW,
+  );
+
+  it(
     'reembed: refuses without an embedder; a dimension change stops chat with the fix, and reembed repairs it',
     async () => {
       const noEmbedder = { ...env, OPENAI_API_KEY: '', EMBEDDING_BASE_URL: '' };
