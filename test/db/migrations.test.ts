@@ -1,15 +1,12 @@
 /** Migrations: fresh databases, idempotence, adopting the original app's database, concurrency. */
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type MainDatabase, openDatabase } from '../../src/db/index.js';
 import { originalSchemaStatements } from './original-schema.js';
-import { DIALECTS, type Dialect, type FreshTarget, freshTarget } from './targets.js';
+import { DIALECTS, execRaw, type FreshTarget, freshTarget } from './targets.js';
 
 const run = promisify(execFile);
 const ALL_MIGRATIONS = [
@@ -22,25 +19,6 @@ const ALL_MIGRATIONS = [
   '0007_tool_calls',
   '0008_email',
 ];
-
-async function execRaw(dialect: Dialect, target: FreshTarget, statements: string[]): Promise<void> {
-  if (dialect === 'sqlite') {
-    const sqlite = new BetterSqlite3(join(target.options.dataDir, 'assistant.db'));
-    try {
-      for (const statement of statements) sqlite.exec(statement);
-    } finally {
-      sqlite.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: target.options.url });
-  await client.connect();
-  try {
-    for (const statement of statements) await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 async function indexNames(db: MainDatabase): Promise<string[]> {
   const query =

@@ -1,5 +1,8 @@
 /** Opens a fresh main database of either dialect for the database tests. */
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
 import { type DbLogger, type MainDatabase, openDatabase } from '../../src/db/index.js';
 import { freshPostgresUrl, freshSqliteDir } from '../support/databases.js';
 
@@ -10,6 +13,26 @@ export interface FreshTarget {
   /** Options that open this same database again. */
   options: { url?: string; dataDir: string };
   cleanup(): Promise<void>;
+}
+
+/** Runs raw SQL on a target without Clara (e.g. to create the original Python tables before migrating). */
+export async function execRaw(dialect: Dialect, target: FreshTarget, statements: string[]): Promise<void> {
+  if (dialect === 'sqlite') {
+    const sqlite = new BetterSqlite3(join(target.options.dataDir, 'assistant.db'));
+    try {
+      for (const statement of statements) sqlite.exec(statement);
+    } finally {
+      sqlite.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: target.options.url });
+  await client.connect();
+  try {
+    for (const statement of statements) await client.query(statement);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A new empty database (nothing opened yet). */

@@ -1,16 +1,8 @@
-/**
- * Compatibility with the original's email tables (spec §10): a database whose `email_*` tables were created by the
- * Python app is adopted by migration 0008 (new columns added, rows kept), its Fernet-encrypted passwords decrypt with
- * the same EMAIL_ENCRYPTION_KEY, and its rules and alerts read back.
- */
-import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fernetEncrypt, generateFernetKey } from '../../src/crypto/index.js';
 import { openDatabase } from '../../src/db/index.js';
 import { AlertStore, createCredentialCipher, EmailStore } from '../../src/email/index.js';
-import { DIALECTS, type Dialect, type FreshTarget, freshTarget } from '../db/targets.js';
+import { DIALECTS, type Dialect, execRaw, freshTarget } from '../db/targets.js';
 
 function originalTables(dialect: Dialect, passwordToken: string): string[] {
   const ts = dialect === 'postgres' ? 'TIMESTAMP WITHOUT TIME ZONE' : 'DATETIME';
@@ -46,25 +38,6 @@ function originalTables(dialect: Dialect, passwordToken: string): string[] {
       VALUES ('al-1', 'discord-42', 'acc-1', 'r-1', '1199', 'talent@lever.co', 'Interview', 'Hi there',
       '2025-01-02 04:00:00.000000', '777', '123456789', 'high', 'true', '2025-01-02 04:00:05.000000')`,
   ];
-}
-
-async function execRaw(dialect: Dialect, target: FreshTarget, statements: string[]): Promise<void> {
-  if (dialect === 'sqlite') {
-    const sqlite = new BetterSqlite3(join(target.options.dataDir, 'assistant.db'));
-    try {
-      for (const statement of statements) sqlite.exec(statement);
-    } finally {
-      sqlite.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: target.options.url });
-  await client.connect();
-  try {
-    for (const statement of statements) await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 describe.each(DIALECTS)('original email tables on %s', (dialect) => {
