@@ -4,6 +4,7 @@ import { packageVersion } from '../app/index.js';
 import { dataPath, describeConfig } from '../config/index.js';
 import { generateFernetKey } from '../crypto/index.js';
 import { openDatabase } from '../db/index.js';
+import { registerBackupCommands } from './backup.js';
 import { runChat } from './chat.js';
 import { runDoctor } from './doctor.js';
 import { registerEmailCommands } from './email.js';
@@ -89,5 +90,6 @@ db.command('migrate')
 registerMemoryCommands(program, withConfig);
 registerMcpInstallCommand(registerMcpCommands(program, withConfig), withConfig);
 registerEmailCommands(program, withConfig);
+registerBackupCommands(program, withConfig);
 
 await program.parseAsync(process.argv);

@@ -101,21 +101,39 @@ export const backupVars = [
     name: 'BACKUP_RETENTION_DAYS',
     type: int({ min: 1, max: 3650, unit: 'of days' }),
     default: 7,
-    description: 'Database backups older than this are deleted from S3.',
+    description: 'Database backups older than this are deleted (from S3 or the local backup folder).',
     group: 'Backups',
+  }),
+  defineVar({
+    name: 'BACKUP_DIR',
+    type: filePath(),
+    defaultDoc: 'DATA_DIR/backups (when the S3 keys are unset)',
+    description:
+      'Local folder for database backups (relative = inside DATA_DIR); when set it wins over S3, otherwise S3 is used when S3_ACCESS_KEY and S3_SECRET_KEY are set.',
+    group: 'Backups',
+    isNew: true,
+  }),
+  defineVar({
+    name: 'BACKUP_PG_BIN_DIR',
+    type: filePath(),
+    description:
+      'Directory holding pg_dump and psql for PostgreSQL backups (default: found on PATH); use a client at least as new as the server.',
+    group: 'Backups',
+    isNew: true,
   }),
   defineVar({
     name: 'RESPAWN_PROTECTION_HOURS',
     type: num({ min: 0, max: 720, unit: 'of hours' }),
     default: 23,
-    description: 'Backup job: skip when the last backup is younger than this.',
+    description:
+      'Scheduled backups (clara backup now --if-due): skip when the last backup is younger than this.',
     group: 'Backups',
   }),
   defineVar({
     name: 'FORCE_BACKUP',
     type: bool(),
     default: false,
-    description: 'Backup job: ignore RESPAWN_PROTECTION_HOURS.',
+    description: 'Scheduled backups (clara backup now --if-due): ignore RESPAWN_PROTECTION_HOURS.',
     group: 'Backups',
   }),
   defineVar({
