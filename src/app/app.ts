@@ -3,6 +3,7 @@
  * Nothing else in Clara constructs services.
  */
 import type { FastifyInstance } from 'fastify';
+import { type BackupService, createBackupService } from '../backup/index.js';
 import type { Config } from '../config/index.js';
 import { dataPath, logDir, redactUrl, secretValues, webPort } from '../config/index.js';
 import { type MainDatabase, openDatabase } from '../db/index.js';
@@ -16,7 +17,7 @@ import { buildLlm, type LlmSetup } from './llm.js';
 import { buildMcp, type McpSetup } from './mcp.js';
 import { buildMemory, type MemorySetup } from './memory.js';
 import { packageVersion, SHIPPED_PERSONALITIES } from './paths.js';
-import { startWeb, type WebHandle } from './web.js';
+import { startWeb, type WebHandle, type WebRoutes } from './web.js';
 
 export interface AppOptions {
   config: Config;
@@ -43,14 +44,16 @@ export interface App {
   readonly email: EmailSetup;
   /** People's saved files: the local folder (CLARA_FILES_DIR) or S3 (S3_ENABLED). */
   readonly files: FileStore;
+  /** Database backups (`clara backup`, `/backup`): S3, BACKUP_DIR or DATA_DIR/backups. */
+  readonly backups: BackupService;
   /** Long-term memory; undefined when MEMORY_ENABLED=false. */
   readonly memory: MemorySetup | undefined;
   readonly llm: LlmSetup;
   readonly persona: Persona;
   /** A short description of where the data lives (password masked). */
   readonly databaseLabel: string;
-  /** Starts the web server; resolves with its address. */
-  startWeb(): Promise<WebHandle>;
+  /** Starts the web server (plus routes of other adapters, e.g. the Discord monitor); resolves with its address. */
+  startWeb(options?: { routes?: WebRoutes }): Promise<WebHandle>;
   /** Graceful stop: web, in-flight replies, background jobs, database, logs. Safe to call twice. */
   stop(options?: { timeoutMs?: number }): Promise<void>;
 }
@@ -112,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     throw error;
   }
   const files = createFileStore(config);
+  const backups = createBackupService({ config, db, logger: logger.child({ name: 'backup' }) });
   registerBuiltinTools(tools, {
     files: { store: files },
     chatHistory: {
@@ -172,12 +176,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     mcp,
     email,
     files,
+    backups,
     memory,
     llm,
     persona,
     databaseLabel,
-    async startWeb() {
+    async startWeb(webOptions = {}) {
       const handle = await startWeb({
+        routes: webOptions.routes,
         app,
         host: config.CLARA_WEB_HOST,
         port: webPort(config),
@@ -195,6 +201,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         await mcp.manager.stop();
         await email.stop();
         files.close?.();
+        backups.close();
         shutdown.abort();
         await jobs.stop({ timeoutMs });
         await memory?.close();

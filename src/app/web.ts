@@ -12,8 +12,11 @@ export interface WebHandle {
   url: string;
 }
 
+export type WebRoutes = Array<(server: FastifyInstance) => void | Promise<void>>;
+
 export async function startWeb(options: {
   app: App;
+  routes?: WebRoutes;
   host: string;
   port: number;
   signal: AbortSignal;
@@ -30,7 +33,11 @@ export async function startWeb(options: {
     identity,
     staticDir: WEB_STATIC_DIR,
     signal: options.signal,
-    routes: [...app.mcp.install.webRoutes, emailAlertsRoute(app.email.service, identity.userId)],
+    routes: [
+      ...app.mcp.install.webRoutes,
+      emailAlertsRoute(app.email.service, identity.userId),
+      ...(options.routes ?? []),
+    ],
     status: () => ({
       version: app.version,
       llm: {

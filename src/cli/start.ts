@@ -1,4 +1,6 @@
-/** `clara start`: the main process — web server, background jobs, and (once that capability lands) Discord. */
+/** `clara start`: the main process — web server, background jobs and, with DISCORD_BOT_TOKEN, the Discord bot. */
+
+import { createDiscord, type DiscordHandle } from '../app/discord.js';
 import { buildApp } from '../app/index.js';
 import type { Config } from '../config/index.js';
 
@@ -7,10 +9,12 @@ export async function runStart(config: Config): Promise<number> {
   const logger = app.log.logger;
   app.jobs.start();
   let stopping = false;
+  let discord: DiscordHandle | undefined;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'Stopping Clara (replies in progress get up to 15 s to finish)…');
+    await discord?.stop(15_000).catch((error) => logger.warn({ err: error }, 'Discord did not stop cleanly'));
     await app.stop({ timeoutMs: 15_000 });
     process.exit(0);
   };
@@ -18,15 +22,20 @@ export async function runStart(config: Config): Promise<number> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
   if (config.DISCORD_BOT_TOKEN) {
-    logger.warn(
-      'DISCORD_BOT_TOKEN is set, but this build of Clara does not include the Discord adapter yet; only the web page and `clara chat` are available.',
-    );
+    discord = createDiscord(app);
+    try {
+      await discord.start();
+    } catch (error) {
+      logger.error({ err: error }, `Could not connect to Discord: ${(error as Error).message}`);
+      await app.stop({ timeoutMs: 5_000 });
+      return 1;
+    }
   }
   if (!config.DISCORD_MONITOR_ENABLED) {
     logger.info('The web server is off (DISCORD_MONITOR_ENABLED=false); Clara runs background work only.');
     return new Promise<number>(() => {});
   }
-  const web = await app.startWeb();
+  const web = await app.startWeb({ routes: discord?.webRoutes });
   logger.info(
     {
       database: app.databaseLabel,

@@ -210,6 +210,39 @@ export interface EmailAlertsTable {
   delivery_status: string | null;
 }
 
+/** Per-server Discord settings (migration 0009, spec §10). Booleans as "true"/"false", quiet hours as HH:MM. */
+export interface GuildConfigsTable {
+  id: Generated<number>;
+  guild_id: string | null;
+  default_tier: string | null;
+  auto_tier_enabled: ColumnType<DbBoolean | null, DbBoolean | undefined, DbBoolean>;
+  ors_enabled: ColumnType<DbBoolean | null, DbBoolean | undefined, DbBoolean>;
+  ors_channel_id: string | null;
+  ors_quiet_start: string | null;
+  ors_quiet_end: string | null;
+  sandbox_mode: ColumnType<string | null, string | undefined, string>;
+  created_at: DbTimestamp | null;
+  updated_at: DbTimestamp | null;
+}
+
+/** New table (migration 0009): one row per administrative command (who, where, what, result). */
+export interface AdminAuditTable {
+  id: string;
+  platform: string;
+  guild_id: string | null;
+  channel_id: string | null;
+  actor_id: string;
+  actor_name: string | null;
+  action: string;
+  target: string | null;
+  /** JSON text of the command's options, secrets removed. */
+  details: string | null;
+  /** ok | error | denied */
+  result: string;
+  message: string | null;
+  created_at: DbTimestamp;
+}
+
 /** The main database as Kysely sees it. */
 export interface DatabaseSchema {
   projects: ProjectsTable;
@@ -225,4 +258,6 @@ export interface DatabaseSchema {
   email_accounts: EmailAccountsTable;
   email_rules: EmailRulesTable;
   email_alerts: EmailAlertsTable;
+  guild_configs: GuildConfigsTable;
+  admin_audit: AdminAuditTable;
 }

@@ -154,6 +154,49 @@ export interface ToolCallRow extends Required<ToolCallInput> {
   id: string;
 }
 
+/** Sandbox choice stored per Discord server (`guild_configs.sandbox_mode`). */
+export type SandboxMode = 'local' | 'remote' | 'auto';
+
+/** Per-server Discord settings (`guild_configs`); defaults when the server has no row. */
+export interface GuildConfigRow {
+  guildId: string;
+  /** high | mid | low; null = the server has no default (MODEL_TIER applies). */
+  defaultTier: 'high' | 'mid' | 'low' | null;
+  autoTierEnabled: boolean;
+  orsEnabled: boolean;
+  orsChannelId: string | null;
+  /** HH:MM (24 h). */
+  orsQuietStart: string | null;
+  orsQuietEnd: string | null;
+  sandboxMode: SandboxMode;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+}
+
+export type GuildConfigPatch = Partial<Omit<GuildConfigRow, 'guildId' | 'createdAt' | 'updatedAt'>>;
+
+/** One administrative command (new table `admin_audit`). */
+export interface AdminAuditInput {
+  platform: string;
+  guildId: string | null;
+  channelId: string | null;
+  /** Unified user id of who ran it (`discord-<id>`). */
+  actorId: string;
+  actorName: string | null;
+  /** e.g. `/mcp install`, `channel set`. */
+  action: string;
+  target: string | null;
+  /** The command's options with secrets removed (stored as JSON). */
+  details: Record<string, unknown> | null;
+  result: 'ok' | 'error' | 'denied';
+  message: string | null;
+  createdAt?: Date;
+}
+
+export interface AdminAuditRow extends Required<AdminAuditInput> {
+  id: string;
+}
+
 export interface Repositories {
   projects: {
     /** The project named `name` owned by `ownerId`, created when missing. */
@@ -175,6 +218,13 @@ export interface Repositories {
     count(sessionId: string): Promise<number>;
     lastByRole(sessionId: string, role: MessageRole): Promise<MessageRow | undefined>;
     findByPlatformId(platformMessageId: string): Promise<MessageRow | undefined>;
+    /** Whether the session has any message stored after message `id` (an answered message has one). */
+    hasLaterMessage(sessionId: string, id: number): Promise<boolean>;
+    /**
+     * User messages with a platform id, owned by `ownerPrefix…`, stored since `since`, that are still the last
+     * message of their session: stored before a crash, never answered. Oldest first.
+     */
+    unanswered(options: { ownerPrefix: string; since: Date; limit: number }): Promise<MessageRow[]>;
     /**
      * The last `limit` messages of a conversation (session owner `ownerId`) across all its sessions, optionally
      * only those created before `before`, in chronological order.
@@ -187,6 +237,8 @@ export interface Repositories {
   };
   channelConfigs: {
     get(channelId: string): Promise<ChannelConfigRow | undefined>;
+    /** Every configured channel of a Discord server, by channel id. */
+    listByGuild(guildId: string): Promise<ChannelConfigRow[]>;
     set(input: {
       channelId: string;
       guildId: string;
@@ -201,6 +253,22 @@ export interface Repositories {
   usage: {
     record(input: UsageInput): Promise<void>;
     totals(filter: { sessionId?: string; userId?: string; since?: Date }): Promise<UsageTotals>;
+  };
+  guildConfigs: {
+    /** The server's settings; undefined when nothing was ever stored for it. */
+    get(guildId: string): Promise<GuildConfigRow | undefined>;
+    /** Stores the given fields (creating the row with defaults when missing); returns the whole row. */
+    update(guildId: string, patch: GuildConfigPatch): Promise<GuildConfigRow>;
+  };
+  adminAudit: {
+    record(input: AdminAuditInput): Promise<void>;
+    /** Newest first. */
+    recent(filter: {
+      guildId?: string;
+      actorId?: string;
+      action?: string;
+      limit?: number;
+    }): Promise<AdminAuditRow[]>;
   };
   toolCalls: {
     record(input: ToolCallInput): Promise<void>;

@@ -69,6 +69,11 @@ export interface InboundMessage {
   participants?: Participant[];
   /** Formatting guidance for this platform (Discord markdown, terminal plain text …). */
   platformGuidelines?: string;
+  /**
+   * The content already names its authors (a batch of several people's messages as `[Name]: text` lines), so no
+   * `[Name]: ` prefix is added in shared channels.
+   */
+  attributed?: boolean;
   /** The author may use admin-only tools. */
   isAdmin?: boolean;
 }

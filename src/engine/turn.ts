@@ -24,7 +24,9 @@ const EMPTY_REPLY = "I'm sorry — I couldn't come up with a reply to that. Coul
 export function renderUserContent(message: InboundMessage, text: string): string {
   const images = (message.images ?? []).map((image) => `[Image: ${image.name}]`);
   const body = [text, ...images].filter(Boolean).join('\n');
-  return message.environment.kind === 'channel' ? `[${message.displayName}]: ${body}` : body;
+  return message.environment.kind === 'channel' && !message.attributed
+    ? `[${message.displayName}]: ${body}`
+    : body;
 }
 
 function rejection(message: InboundMessage, maxChars: number): ReplyEvent | undefined {
@@ -80,7 +82,7 @@ export async function* runTurn(
       }),
     );
   }
-  const history = await deps.repos.messages.recent(session.id, deps.settings.contextMessageCount);
+  let history = await deps.repos.messages.recent(session.id, deps.settings.contextMessageCount);
   let userRow: MessageRow;
   try {
     userRow = await deps.repos.messages.add({
@@ -93,8 +95,14 @@ export async function* runTurn(
     });
   } catch (error) {
     if (!(error instanceof DuplicateMessageError)) throw error;
-    yield { type: 'error', code: 'duplicate', message: 'This message was already handled.' };
-    return;
+    // Stored before a crash (or a failed reply) but never answered: answer it now, from the stored row.
+    const pending = await unansweredRow(deps, message.platformMessageId);
+    if (!pending) {
+      yield { type: 'error', code: 'duplicate', message: 'This message was already handled.' };
+      return;
+    }
+    userRow = pending;
+    history = history.filter((row) => row.id !== pending.id);
   }
   // Activity only matters at minute precision (idle rotation), so a busy conversation skips most of these writes.
   if (now.getTime() - session.lastActivityAt.getTime() >= TOUCH_INTERVAL_MS)
@@ -194,6 +202,13 @@ export async function* runTurn(
     // Runs after the person has the whole reply (also when the consumer stops reading at `done`).
     if (stored) await scheduleRollingSummary(deps, session.id, log);
   }
+}
+
+async function unansweredRow(deps: TurnDeps, platformMessageId: string | undefined) {
+  if (!platformMessageId) return undefined;
+  const row = await deps.repos.messages.findByPlatformId(platformMessageId);
+  if (row?.role !== 'user') return undefined;
+  return (await deps.repos.messages.hasLaterMessage(row.sessionId, row.id)) ? undefined : row;
 }
 
 /** A `!high` prefix wins, then the adapter's choice, then auto selection (when enabled), then `MODEL_TIER`. */

@@ -9,6 +9,7 @@ import { DEFAULT_ROTATION, type FileRotation, RollingFileStream } from './file-s
 import { mostVerbose, toPinoLevel } from './levels.js';
 import { type LineDestination, prettyDestination } from './pretty.js';
 import { lineScrubber } from './scrub.js';
+import { type LogListener, LogSubscribers } from './subscribers.js';
 
 export interface LoggerOptions {
   /** pino or original level name (debug, info, warn/warning, error, fatal/critical), any case. */
@@ -38,6 +39,11 @@ export interface ClaraLogger {
   close(): Promise<void>;
   /** Database sink counters (queued, written, dropped, failed). */
   databaseStats(): DbLogStats;
+  /**
+   * Calls `listener` with every record at or above the logger's level, after redaction and secret scrubbing
+   * (it sees exactly what the console and files see). Returns the function that unsubscribes.
+   */
+  subscribe(listener: LogListener): () => void;
 }
 
 const SECRET_KEYS = [
@@ -100,9 +106,11 @@ export function createLogger(options: LoggerOptions): ClaraLogger {
     ? prettyDestination(output, scrub, true)
     : { write: (line: string) => output.write(line) };
 
+  const subscribers = new LogSubscribers();
   const streams: pino.StreamEntry[] = [
     { level, stream: consoleStream },
     { level: 'warn', stream: database },
+    { level, stream: subscribers },
   ];
   if (file) streams.push({ level, stream: file });
 
@@ -131,5 +139,6 @@ export function createLogger(options: LoggerOptions): ClaraLogger {
       await file?.close();
     },
     databaseStats: () => database.stats(),
+    subscribe: (listener) => subscribers.subscribe(listener),
   };
 }

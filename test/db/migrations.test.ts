@@ -18,6 +18,7 @@ const ALL_MIGRATIONS = [
   '0006_graph_memory',
   '0007_tool_calls',
   '0008_email',
+  '0009_discord',
 ];
 
 async function indexNames(db: MainDatabase): Promise<string[]> {
@@ -81,6 +82,8 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
         'ix_tool_calls_created_at',
         'ix_email_accounts_user_id',
         'ux_email_alerts_account_message',
+        'ix_guild_configs_guild_id',
+        'ix_admin_audit_created_at',
       ]),
     );
   });

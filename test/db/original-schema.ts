@@ -36,7 +36,7 @@ function ddl(dialect: Dialect): string[] {
     'CREATE INDEX ix_log_entries_logger_name ON log_entries (logger_name)',
     'CREATE INDEX ix_log_entries_user_id ON log_entries (user_id)',
     'CREATE INDEX ix_log_entries_session_id ON log_entries (session_id)',
-    // A table the TS port does not manage; it must be left alone.
+    // The original created guild_configs with more columns; migration 0009 adds what is missing.
     `CREATE TABLE guild_configs (id ${serial} NOT NULL, guild_id VARCHAR, PRIMARY KEY (id))`,
   ];
 }

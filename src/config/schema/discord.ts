@@ -1,5 +1,5 @@
 import { defineVar } from '../define.js';
-import { bool, int, list, text } from '../var-types.js';
+import { bool, int, list, text, url } from '../var-types.js';
 
 const group = 'Discord';
 const snowflake = /^\d{1,20}$/;
@@ -130,5 +130,49 @@ export const discordVars = [
     default: 20,
     description: 'Maximum concurrent background LLM/memory calls (the original thread-pool size).',
     group,
+  }),
+  defineVar({
+    name: 'DISCORD_API_URL',
+    type: url({ example: 'https://discord.com/api' }),
+    default: 'https://discord.com/api',
+    description:
+      'REST base of the Discord API (without /v10); the gateway comes from its /gateway/bot. Point it at a Discord-compatible server such as Spacebar.',
+    group,
+    isNew: true,
+  }),
+  defineVar({
+    name: 'DISCORD_RATE_LIMIT_MESSAGES',
+    type: int({ min: 0, max: 10_000 }),
+    default: 12,
+    description:
+      'Messages one person may send Clara per DISCORD_RATE_LIMIT_WINDOW_SECONDS; 0 disables the limit.',
+    group,
+    isNew: true,
+  }),
+  defineVar({
+    name: 'DISCORD_RATE_LIMIT_WINDOW_SECONDS',
+    type: int({ min: 1, max: 86_400, unit: 'of seconds' }),
+    default: 60,
+    description: 'Window of the per-person rate limit.',
+    group,
+    isNew: true,
+  }),
+  defineVar({
+    name: 'DISCORD_EDIT_INTERVAL_MS',
+    type: int({ min: 250, max: 10_000, unit: 'of milliseconds' }),
+    default: 1000,
+    description:
+      'Minimum time between two edits of a streaming reply message (Discord allows 5 edits per 5 s).',
+    group,
+    isNew: true,
+  }),
+  defineVar({
+    name: 'DISCORD_RECOVERY_MINUTES',
+    type: int({ min: 0, max: 10_080, unit: 'of minutes' }),
+    default: 60,
+    description:
+      'After a restart, messages stored but not answered within this many minutes are answered; 0 disables.',
+    group,
+    isNew: true,
   }),
 ] as const;

@@ -12,6 +12,7 @@ import { messagesOwnerIndex } from './0005_messages_owner_index.js';
 import { graphMemory } from './0006_graph_memory.js';
 import { toolCalls } from './0007_tool_calls.js';
 import { emailTables } from './0008_email.js';
+import { discordTables } from './0009_discord.js';
 import type { DialectMigration } from './helpers.js';
 
 const MIGRATIONS: Record<string, DialectMigration> = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0006_graph_memory': graphMemory,
   '0007_tool_calls': toolCalls,
   '0008_email': emailTables,
+  '0009_discord': discordTables,
 };
 
 export function migrationProvider(dialect: DatabaseDialect): MigrationProvider {

@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import { fromDbTimeOrNull, toDbTime } from '../codec.js';
-import type { ChannelMode, Repositories } from '../types.js';
+import type { ChannelConfigsTable } from '../schema.js';
+import type { ChannelConfigRow, ChannelMode, Repositories } from '../types.js';
 import type { RepositoryContext } from './context.js';
 
 const MODES: readonly ChannelMode[] = ['active', 'mention', 'off'];
 /** Unknown stored modes fall back to the original's default. */
 const toMode = (mode: string): ChannelMode => MODES.find((known) => known === mode) ?? 'mention';
+
+const toRow = (row: Selectable<ChannelConfigsTable>): ChannelConfigRow => ({
+  id: row.id,
+  channelId: row.channel_id,
+  guildId: row.guild_id,
+  mode: toMode(row.mode),
+  configuredBy: row.configured_by,
+  configuredAt: fromDbTimeOrNull(row.configured_at),
+  updatedAt: fromDbTimeOrNull(row.updated_at),
+});
 
 export function channelConfigsRepository({ db }: RepositoryContext): Repositories['channelConfigs'] {
   return {
@@ -15,16 +27,17 @@ export function channelConfigsRepository({ db }: RepositoryContext): Repositorie
         .selectAll()
         .where('channel_id', '=', channelId)
         .executeTakeFirst();
-      if (!row) return undefined;
-      return {
-        id: row.id,
-        channelId: row.channel_id,
-        guildId: row.guild_id,
-        mode: toMode(row.mode),
-        configuredBy: row.configured_by,
-        configuredAt: fromDbTimeOrNull(row.configured_at),
-        updatedAt: fromDbTimeOrNull(row.updated_at),
-      };
+      return row ? toRow(row) : undefined;
+    },
+
+    async listByGuild(guildId) {
+      const rows = await db
+        .selectFrom('channel_configs')
+        .selectAll()
+        .where('guild_id', '=', guildId)
+        .orderBy('channel_id')
+        .execute();
+      return rows.map(toRow);
     },
 
     async set({ channelId, guildId, mode, configuredBy }) {

@@ -1,7 +1,9 @@
 import type { Repositories } from '../types.js';
+import { adminAuditRepository } from './admin-audit.js';
 import { channelConfigsRepository } from './channel-configs.js';
 import { channelSummariesRepository } from './channel-summaries.js';
 import type { RepositoryContext } from './context.js';
+import { guildConfigsRepository } from './guild-configs.js';
 import { logEntriesRepository } from './log-entries.js';
 import { messagesRepository } from './messages.js';
 import { projectsRepository } from './projects.js';
@@ -22,5 +24,7 @@ export function createRepositories(context: RepositoryContext): Repositories {
     logEntries: logEntriesRepository(context),
     usage: usageRepository(context),
     toolCalls: toolCallsRepository(context),
+    guildConfigs: guildConfigsRepository(context),
+    adminAudit: adminAuditRepository(context),
   };
 }

@@ -102,6 +102,41 @@ export function messagesRepository({ db }: RepositoryContext): Repositories['mes
       return rows.reverse().map(toMessageRow);
     },
 
+    async hasLaterMessage(sessionId, id) {
+      const row = await db
+        .selectFrom('messages')
+        .select('id')
+        .where('session_id', '=', sessionId)
+        .where('id', '>', id)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async unanswered({ ownerPrefix, since, limit }) {
+      const rows = await db
+        .selectFrom('messages as m')
+        .selectAll('m')
+        .where('m.role', '=', 'user')
+        .where('m.platform_message_id', 'is not', null)
+        .where('m.user_id', 'like', `${ownerPrefix}%`)
+        .where('m.created_at', '>=', toDbTime(since))
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('messages as n')
+                .select('n.id')
+                .whereRef('n.session_id', '=', 'm.session_id')
+                .whereRef('n.id', '>', 'm.id'),
+            ),
+          ),
+        )
+        .orderBy('m.id', 'asc')
+        .limit(Math.floor(limit))
+        .execute();
+      return rows.map(toMessageRow);
+    },
+
     async findByPlatformId(platformMessageId) {
       const row = await db
         .selectFrom('messages')

@@ -1,0 +1,13 @@
+export { type BotCommands, DiscordBot, type DiscordBotDeps } from './bot.js';
+export { ChannelQueue } from './channel-queue.js';
+export { splitMessage, splitStreaming } from './chunking.js';
+export type { BotEvent, BotEventListener, GuildInfo } from './events.js';
+export { ConnectionHealth } from './health.js';
+export { extractInlineFiles } from './inline-files.js';
+export { allowListVerdict, asksToContinue, isStopPhrase, modeVerdict, RecentIds } from './intake.js';
+export { LOG_MIRROR_LOGGER_NAME, LogMirror, mirrorBotEvents } from './log-mirror.js';
+export { DiscordMonitor, monitorBotEvents } from './monitor.js';
+export { monitorRoutes } from './monitor-routes.js';
+export { DiscordNotifier } from './notifier.js';
+export { UserRateLimiter } from './rate-limit.js';
+export type { DiscordSettings } from './settings.js';
