@@ -51,10 +51,19 @@ export function toolParameters(name: string, schema: z.ZodType): Record<string, 
 
 export class ToolRegistry implements ToolProvider {
   private readonly tools = new Map<string, RegisteredTool>();
+  private readonly moduleInstructions: Array<{ toolNames: readonly string[]; text: string }> = [];
   /** Why a known tool is not registered (e.g. a missing key), told to the model when it calls it anyway. */
   private readonly unavailable = new Map<string, string>();
 
   constructor(private readonly options: ToolRegistryOptions = {}) {}
+
+  /**
+   * Extra system-prompt text for a group of tools (the original's per-module system prompts, spec §1.9.5): added to
+   * `instructions()` whenever at least one of `toolNames` is offered in the scope.
+   */
+  addInstructions(toolNames: readonly string[], text: string): void {
+    this.moduleInstructions.push({ toolNames, text });
+  }
 
   register(definition: ToolDefinition): void {
     if (this.tools.has(definition.name)) {
@@ -113,12 +122,18 @@ export class ToolRegistry implements ToolProvider {
   }
 
   instructions(scope: ToolScope): string {
-    if (this.available(scope).length === 0) return '';
-    return (
+    const available = this.available(scope);
+    if (available.length === 0) return '';
+    const offered = new Set(available.map((tool) => tool.definition.name));
+    const modules = this.moduleInstructions
+      .filter((module) => module.toolNames.some((name) => offered.has(name)))
+      .map((module) => module.text);
+    return [
       'You have tools. When a tool can do what the person asks, call it instead of describing what you would do, ' +
-      'then explain the outcome in plain words. Never invent tool results. If a tool returns an error, read it: ' +
-      'fix the arguments and try again, or tell the person what went wrong.'
-    );
+        'then explain the outcome in plain words. Never invent tool results. If a tool returns an error, read it: ' +
+        'fix the arguments and try again, or tell the person what went wrong.',
+      ...modules,
+    ].join('\n\n');
   }
 
   status(name: string, args: string): { emoji: string; status: string } {

@@ -34,6 +34,8 @@ export async function discordEnv(
     DISCORD_API_URL: fake.apiUrl,
     DISCORD_EDIT_INTERVAL_MS: '250',
     DISCORD_MONITOR_ENABLED: 'false',
+    // The rolling session summary's background LLM call would take a scripted reply meant for a turn.
+    SUMMARY_INTERVAL: '1000',
     ...env,
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { ReplyEvent } from '../../domain/index.js';
+import { describeTier } from '../../engine/index.js';
 import { splitStreaming } from './chunking.js';
 import { extractInlineFiles } from './inline-files.js';
 
@@ -36,6 +37,8 @@ export interface RendererOptions {
   resumeInto?: SentMessage;
   limit?: number;
   now?: () => number;
+  /** Show the tier line (`🔴 Using High …`) even when it was not chosen automatically (a `!high` prefix). */
+  announceTier?: boolean;
   /** Replaces the "cancelled" line when the reply was aborted for another reason (e.g. shutdown). */
   abortedNote?: () => string | undefined;
 }
@@ -126,6 +129,10 @@ export class StreamingReply {
         await this.safe(() => this.out.send(`-# ${event.text}`, { silent: true }));
         return;
       case 'tier':
+        if (event.auto || this.options.announceTier)
+          await this.safe(() =>
+            this.out.send(`-# ${describeTier(event.tier, event.model, event.auto)}`, { silent: true }),
+          );
         return;
       case 'done':
         this.result.done = event;

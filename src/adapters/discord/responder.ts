@@ -7,7 +7,7 @@
 import { type Message, MessageFlags } from 'discord.js';
 import type { Logger } from 'pino';
 import type { ImageInput, InboundMessage, Tier } from '../../domain/index.js';
-import type { ChannelSummaries, Engine } from '../../engine/index.js';
+import { type ChannelSummaries, type Engine, parseTierPrefix } from '../../engine/index.js';
 import { type AttachmentResult, readAttachments } from './attachments.js';
 import {
   authorOf,
@@ -141,6 +141,7 @@ export class Responder {
       logger: this.deps.logger,
       resumeInto: resumeInto && wrap(resumeInto),
       abortedNote: this.deps.abortedNote,
+      announceTier: parseTierPrefix(inbound.content).tier !== undefined,
     });
     const reply = await renderer.render(this.deps.engine.handle(inbound, { signal }));
     if (reply.error?.code === 'duplicate')

@@ -236,7 +236,10 @@ describe('Discord slash commands', { timeout: 60_000 }, () => {
   });
 
   it('/backup now runs the app’s real backup service (DATA_DIR/backups by default)', async () => {
-    const done = await h.answer(h.slash('backup now', { database: 'clara' }, h.users.admin), /Backup finished/);
+    const done = await h.answer(
+      h.slash('backup now', { database: 'clara' }, h.users.admin),
+      /Backup finished/,
+    );
     expect(done.embed.description).toMatch(/clara_\d{8}_\d{6}\.sqlite\.gz/);
     const listed = await app.backups.list('clara');
     expect(listed.length).toBeGreaterThanOrEqual(1);
