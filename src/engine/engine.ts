@@ -10,6 +10,8 @@ import { NO_MEMORY, NO_TOOLS } from './types.js';
 
 export interface TurnOptions {
   signal?: AbortSignal;
+  /** Progress lines of a running tool (e.g. Claude Code's steps); the adapter shows them with the tool's status. */
+  onToolProgress?: (text: string) => void;
 }
 
 export class Engine {
@@ -59,7 +61,7 @@ export class Engine {
     });
     this.inFlight.add(tracker);
     try {
-      yield* runTurn(this.deps, message, options.signal);
+      yield* runTurn(this.deps, message, options.signal, options.onToolProgress);
     } catch (error) {
       this.deps.logger.error({ err: error, conversationId: message.conversationId }, 'turn crashed');
       yield {

@@ -54,6 +54,7 @@ export async function* runTurn(
   deps: TurnDeps,
   message: InboundMessage,
   signal?: AbortSignal,
+  onToolProgress?: (text: string) => void,
 ): AsyncGenerator<ReplyEvent> {
   const rejected = rejection(message, deps.settings.maxInputChars);
   if (rejected) {
@@ -138,7 +139,11 @@ export async function* runTurn(
     const tools = deps.tools.specs(context.scope);
     // Files tools attach (create_file_attachment, send_local_file) are sent after the tool's `tool_end`.
     const attachments: ReplyAttachment[] = [];
-    const scope = { ...context.scope, attach: (file: ReplyAttachment) => void attachments.push(file) };
+    const scope = {
+      ...context.scope,
+      attach: (file: ReplyAttachment) => void attachments.push(file),
+      ...(onToolProgress ? { progress: onToolProgress } : {}),
+    };
     const purpose = tools.length > 0 ? 'tools' : 'chat';
     if (tier) yield { type: 'tier', tier, model: llm.modelFor(tier, purpose), auto };
 

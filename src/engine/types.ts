@@ -55,6 +55,8 @@ export interface ToolScope {
    * Set during a turn; absent elsewhere (a tool run outside a turn cannot attach).
    */
   attach?: (file: ReplyAttachment) => void;
+  /** Reports progress of a long tool run (shown next to the tool's status line); absent outside a turn. */
+  progress?: (text: string) => void;
 }
 
 /** What the engine needs from the tool registry for one turn. */

@@ -4,6 +4,8 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineTool } from '../../src/tools/index.js';
 import { type DiscordWorld, lastUserText, promptText, startDiscordWorld } from '../support/discord-bot.js';
 
 describe('Discord reply features', () => {
@@ -14,6 +16,21 @@ describe('Discord reply features', () => {
     // No rolling session summary: its background LLM call would take one of the scripted replies.
     w = await startDiscordWorld({ env: { DISCORD_MAX_IMAGE_DIMENSION: '128', SUMMARY_INTERVAL: '1000' } });
     dm = w.fake.dmChannel(w.aliceId);
+    // A slow tool that reports progress, registered in the real registry like any built-in.
+    w.app.tools.register(
+      defineTool({
+        name: 'slow_job',
+        description: 'A long job that reports progress.',
+        schema: z.object({}),
+        run: async (_args, context) => {
+          for (const step of ['fetching data', 'crunching numbers']) {
+            context.progress?.(step);
+            await new Promise((resolve) => setTimeout(resolve, 700));
+          }
+          return 'job finished';
+        },
+      }),
+    );
   });
   afterAll(async () => {
     await w?.close();
@@ -47,6 +64,18 @@ describe('Discord reply features', () => {
       w.fake.uploads(dm).find((u) => u.name === 'plan.txt'),
     );
     expect(upload.bytes.toString()).toBe('step one\nstep two');
+  });
+
+  it('shows a running tool’s progress under its status line', async () => {
+    w.llm.script({ toolCalls: [{ name: 'slow_job', arguments: {} }] }, 'The job is done.');
+    w.fake.userSays(dm, w.aliceId, 'run the long job');
+    await w.fake.waitForMessage(dm, (m) => m.content === 'The job is done.');
+    const status = w.fake.messages(dm).find((m) => m.content.startsWith('-# ⚙️'));
+    const versions = w.fake.edits(status!.id);
+    expect(versions.some((v) => v.includes('↳ fetching data') || v.includes('↳ crunching numbers'))).toBe(
+      true,
+    );
+    expect(versions.at(-1)).toMatch(/done in/);
   });
 
   it('continues automatically when the reply asks permission to go on', async () => {

@@ -68,6 +68,10 @@ interface Segment {
 interface ToolLine {
   message?: SentMessage;
   text: string;
+  done?: boolean;
+  progress?: string;
+  progressAt?: number;
+  progressTimer?: NodeJS.Timeout;
 }
 
 export class StreamingReply {
@@ -242,9 +246,27 @@ export class StreamingReply {
     void this.safe(() => this.out.typing());
   }
 
+  /** A running tool's progress line: the latest tool status line shows it (edits paced like text). */
+  toolProgress(text: string): void {
+    const line = [...this.tools.values()].at(-1);
+    if (!line?.message || line.done) return;
+    line.progress = text.replace(/\s+/g, ' ').slice(0, 120);
+    if (line.progressTimer) return;
+    const wait = Math.max(0, (line.progressAt ?? 0) + this.options.editIntervalMs - this.now());
+    line.progressTimer = setTimeout(() => {
+      line.progressTimer = undefined;
+      line.progressAt = this.now();
+      const message = line.message;
+      if (!message || line.done) return;
+      void this.safe(() => message.edit(`${line.text}\n-# ↳ ${line.progress}`));
+    }, wait);
+  }
+
   private async toolEnded(event: Extract<ReplyEvent, { type: 'tool_end' }>): Promise<void> {
     const line = this.tools.get(event.callId);
     if (!line?.message) return;
+    line.done = true;
+    clearTimeout(line.progressTimer);
     const seconds = (event.durationMs / 1000).toFixed(1);
     const text = `${line.text} · ${event.ok ? `done in ${seconds} s` : `failed after ${seconds} s`}`;
     const message = line.message;

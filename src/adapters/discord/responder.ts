@@ -143,7 +143,9 @@ export class Responder {
       abortedNote: this.deps.abortedNote,
       announceTier: parseTierPrefix(inbound.content).tier !== undefined,
     });
-    const reply = await renderer.render(this.deps.engine.handle(inbound, { signal }));
+    const reply = await renderer.render(
+      this.deps.engine.handle(inbound, { signal, onToolProgress: (text) => renderer.toolProgress(text) }),
+    );
     if (reply.error?.code === 'duplicate')
       this.deps.logger.info({ messageId: anchor.id }, 'message already answered; not answering twice');
     this.deps.onReply?.(anchor, reply);
