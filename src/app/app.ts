@@ -92,7 +92,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
       llmLogger.warn({ provider: call.provider, model: call.model, error: call.error }, 'LLM call failed');
   });
 
-  const jobs = new InProcessJobQueue({ logger: logger.child({ name: 'jobs' }) });
+  const jobs = new InProcessJobQueue({
+    logger: logger.child({ name: 'jobs' }),
+    concurrency: config.DISCORD_IO_THREADS,
+  });
   const persona = loadPersona({
     file: config.BOT_PERSONALITY_FILE,
     text: config.BOT_PERSONALITY,

@@ -37,6 +37,7 @@ describe('runMigrations on SQLite', () => {
       '0006_graph_memory',
       '0007_tool_calls',
       '0008_email',
+      '0009_discord',
     ]);
     expect(await runMigrations(dbs[0] as Kysely<unknown>, 'sqlite')).toEqual([]);
   });

@@ -274,7 +274,12 @@ export class DiscordBot {
     const dm = !message.inGuild();
     let addressed = dm;
     if (message.inGuild()) {
-      addressed = message.mentions.users.has(botId) || message.mentions.repliedUser?.id === botId;
+      // People also mention the bot's own managed role (Discord offers it in the @ menu).
+      const botRole = message.guild.members.me?.roles.botRole?.id;
+      addressed =
+        message.mentions.users.has(botId) ||
+        message.mentions.repliedUser?.id === botId ||
+        (botRole !== undefined && message.mentions.roles.has(botRole));
       const mode = await this.channelMode(message);
       const gate = modeVerdict(mode, addressed);
       if (!gate.ok) return this.skip(message, gate.reason);

@@ -128,7 +128,7 @@ export const discordVars = [
     name: 'DISCORD_IO_THREADS',
     type: int({ min: 1, max: 256 }),
     default: 20,
-    description: 'Maximum concurrent background LLM/memory calls (the original thread-pool size).',
+    description: 'Maximum background jobs (memory extraction, summaries) running at once (the original thread-pool size).',
     group,
   }),
   defineVar({
