@@ -8,10 +8,8 @@ import {
   type Client,
   type ClientOptions,
   Events,
-  type Guild,
   type Interaction,
   type Message,
-  MessageFlags,
   type MessageReaction,
 } from 'discord.js';
 import type { Logger } from 'pino';
@@ -20,9 +18,10 @@ import type { Tier } from '../../domain/index.js';
 import type { ChannelSummaries, Engine } from '../../engine/index.js';
 import { ChannelQueue } from './channel-queue.js';
 import { createDiscordClient } from './client.js';
-import { displayNameOf, HistoryCache } from './context.js';
-import type { BotEvent, BotEventListener, GuildInfo } from './events.js';
+import { channelName, displayNameOf, guildInfo, HistoryCache } from './context.js';
+import type { BotEvent, BotEventListener } from './events.js';
 import { allowListVerdict, isStopPhrase, modeVerdict, RecentIds } from './intake.js';
+import { subtextReply, subtextSend } from './notices.js';
 import { UserRateLimiter } from './rate-limit.js';
 import { findUnanswered } from './recovery.js';
 import { Responder, type ResponderDeps } from './responder.js';
@@ -312,9 +311,10 @@ export class DiscordBot {
     const limit = this.limiter.take(message.author.id);
     if (!limit.ok) {
       if (limit.notify)
-        await this.subtextReply(
+        await subtextReply(
           message,
           `⏳ You're sending messages faster than I can answer. I'll take new ones again in ${limit.retryAfterSeconds} s.`,
+          this.log,
         );
       return;
     }
@@ -345,13 +345,13 @@ export class DiscordBot {
         type: 'system',
         text: `Stopped by ${displayNameOf(message)} in ${channelName(message) ?? 'DM'}`,
       });
-    await this.subtextReply(message, text);
+    await subtextReply(message, text, this.log);
   }
 
   private async queuedNotice(work: Work, position: number): Promise<void> {
     try {
       if (work.dm || work.addressed)
-        await this.subtextReply(work.message, `⏳ busy, your request is queued (position ${position})`);
+        await subtextReply(work.message, `⏳ busy, your request is queued (position ${position})`, this.log);
       else {
         work.hourglass = work.message.react('⏳');
         await work.hourglass;
@@ -372,9 +372,9 @@ export class DiscordBot {
       for (const work of items) this.removeHourglass(work);
       const anchor = messages.at(-1) as Message;
       if (items.length > 1)
-        await this.subtextSend(anchor, `📨 catching up on ${items.length} messages (waited ${waited})`);
+        await subtextSend(anchor, `📨 catching up on ${items.length} messages (waited ${waited})`, this.log);
       else if (items[0]?.dm || items[0]?.addressed)
-        await this.subtextReply(anchor, `▶️ starting your queued request (waited ${waited})`);
+        await subtextReply(anchor, `▶️ starting your queued request (waited ${waited})`, this.log);
     }
     await this.responder.respond(messages, signal, { resumeInto: items.at(-1)?.resumeInto });
   }
@@ -389,34 +389,4 @@ export class DiscordBot {
         this.log.debug({ err: error, messageId: work.message.id }, 'could not remove the ⏳ reaction');
       });
   }
-
-  private async subtextReply(message: Message, text: string): Promise<void> {
-    await message
-      .reply({
-        content: `-# ${text}`,
-        flags: MessageFlags.SuppressNotifications,
-        allowedMentions: { parse: [], repliedUser: false },
-      })
-      .catch((error) => this.log.warn({ err: error, messageId: message.id }, 'could not reply'));
-  }
-
-  private async subtextSend(message: Message, text: string): Promise<void> {
-    if (!message.channel.isSendable()) return;
-    await message.channel
-      .send({
-        content: `-# ${text}`,
-        flags: MessageFlags.SuppressNotifications,
-        allowedMentions: { parse: [] },
-      })
-      .catch((error) => this.log.warn({ err: error, channelId: message.channelId }, 'could not post'));
-  }
-}
-
-function channelName(message: Message): string | undefined {
-  const channel = message.channel;
-  return 'name' in channel && channel.name ? channel.name : undefined;
-}
-
-function guildInfo(guild: Guild): GuildInfo {
-  return { id: guild.id, name: guild.name, memberCount: guild.memberCount ?? 0, iconUrl: guild.iconURL() };
 }

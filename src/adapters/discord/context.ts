@@ -5,6 +5,7 @@
  */
 import {
   type Collection,
+  type Guild,
   type GuildMember,
   type Message,
   PermissionFlagsBits,
@@ -19,6 +20,7 @@ import {
   type Participant,
 } from '../../domain/index.js';
 import type { ChannelMessage, ChannelSummaries } from '../../engine/index.js';
+import type { GuildInfo } from './events.js';
 import { stripBotMention } from './intake.js';
 
 export const DISCORD_GUIDELINES = [
@@ -230,12 +232,16 @@ export async function describeConversation(
     for (const m of chain) addParticipant(m);
   }
   const channel = anchor.channel;
-  const channelName = 'name' in channel && channel.name ? channel.name : undefined;
   return {
     conversationId: conversation.id,
     conversationTitle: conversation.title,
     environment: anchor.guild
-      ? { kind: 'channel', guildName: anchor.guild.name, channelName, channelId: channel.id }
+      ? {
+          kind: 'channel',
+          guildName: anchor.guild.name,
+          channelName: channelName(anchor),
+          channelId: channel.id,
+        }
       : { kind: 'dm', channelId: channel.id },
     recentContext,
     channelSummary,
@@ -254,4 +260,14 @@ export function authorOf(
     displayName: displayNameOf(anchor),
     isAdmin: isAdminMember(anchor.member, adminRole),
   };
+}
+
+/** The channel's name, when it has one (DMs do not). */
+export function channelName(message: Message): string | undefined {
+  const channel = message.channel;
+  return 'name' in channel && channel.name ? channel.name : undefined;
+}
+
+export function guildInfo(guild: Guild): GuildInfo {
+  return { id: guild.id, name: guild.name, memberCount: guild.memberCount ?? 0, iconUrl: guild.iconURL() };
 }

@@ -18,6 +18,7 @@ import {
   type HistoryCache,
 } from './context.js';
 import { asksToContinue } from './intake.js';
+import { subtextSend } from './notices.js';
 import {
   type OutgoingFile,
   type RenderedReply,
@@ -97,7 +98,11 @@ export class Responder {
       tier,
     };
     if (batches.length > 1) {
-      await this.notice(anchor, `🖼️ processing ${images.length} images in ${batches.length} batches…`);
+      await subtextSend(
+        anchor,
+        `🖼️ processing ${images.length} images in ${batches.length} batches…`,
+        this.deps.logger,
+      );
     }
     let reply = await this.turn(
       anchor,
@@ -121,7 +126,7 @@ export class Responder {
     }
     for (let depth = 0; depth < settings.autoContinueMax; depth++) {
       if (!settings.autoContinue || !reply.done || signal.aborted || !asksToContinue(reply.text)) return;
-      await this.notice(anchor, '▶️ proceeding automatically…');
+      await subtextSend(anchor, '▶️ proceeding automatically…', this.deps.logger);
       reply = await this.turn(
         anchor,
         { ...base, content: SYNTHETIC_CONTINUE, recentContext: [], sentAt: this.deps.now?.() ?? new Date() },
@@ -170,19 +175,6 @@ export class Responder {
       save: saveAttachment ? (name, bytes) => saveAttachment(owner, name, bytes) : undefined,
       signal,
     });
-  }
-
-  private async notice(anchor: Message, text: string): Promise<void> {
-    try {
-      if (!anchor.channel.isSendable()) return;
-      await anchor.channel.send({
-        content: `-# ${text}`,
-        flags: MessageFlags.SuppressNotifications,
-        allowedMentions: { parse: [] },
-      });
-    } catch (error) {
-      this.deps.logger.warn({ err: error, channelId: anchor.channelId }, 'could not post a notice');
-    }
   }
 }
 
