@@ -152,6 +152,8 @@ async function send(text) {
         );
       } else if (event === 'notice') {
         messagesEl.insertBefore(statusLine(data.text), reply);
+      } else if (event === 'link') {
+        messagesEl.insertBefore(linkLine(data), reply);
       } else if (event === 'attachment') {
         messagesEl.insertBefore(attachmentLink(data), reply);
       } else if (event === 'done') {
@@ -172,6 +174,19 @@ async function send(text) {
 }
 
 /** A download link for a file Clara sent with her reply (bytes arrive as base64). */
+/** A link offered by a tool (e.g. an OAuth authorization page); only http(s) URLs reach the page. */
+function linkLine(data) {
+  const line = document.createElement('div');
+  line.className = 'status';
+  const link = document.createElement('a');
+  link.href = /^https?:\/\//i.test(data.url) ? data.url : '#';
+  link.target = '_blank';
+  link.rel = 'noopener noreferrer';
+  link.textContent = `🔗 ${data.label}`;
+  line.append(link);
+  return line;
+}
+
 function attachmentLink(file) {
   const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
   const link = document.createElement('a');

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { type BackupService, createBackupService } from '../backup/index.js';
+import { createClaudeCode, registerClaudeCodeTools } from '../claude-code/index.js';
 import type { Config } from '../config/index.js';
 import { dataPath, logDir, redactUrl, secretValues, webPort } from '../config/index.js';
 import { type MainDatabase, openDatabase } from '../db/index.js';
@@ -135,6 +136,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     webSearch: { apiKey: config.TAVILY_API_KEY, baseUrl: config.TAVILY_BASE_URL },
   });
+  const claudeCode = createClaudeCode({ config, logger: logger.child({ name: 'claude-code' }) });
+  registerClaudeCodeTools(tools, claudeCode);
   const mcp = buildMcp({ config, logger: logger.child({ name: 'mcp' }), version: packageVersion(), tools });
   const email = createEmailSetup({ config, db, logger: logger.child({ name: 'email' }), llm: llm.llm });
   for (const tool of email.tools()) tools.register(tool);
@@ -202,6 +205,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         await web?.close();
         await engine.drain(timeoutMs);
         await mcp.manager.stop();
+        await claudeCode.close();
         await email.stop();
         files.close?.();
         backups.close();

@@ -97,6 +97,8 @@ export type ReplyEvent =
   | { type: 'tool_end'; callId: string; name: string; ok: boolean; durationMs: number }
   | { type: 'attachment'; name: string; mediaType: string; data: Uint8Array }
   | { type: 'notice'; text: string }
+  /** A link a tool wants the person to open (an OAuth authorization): Discord shows a button, the web a link. */
+  | { type: 'link'; label: string; url: string }
   | {
       type: 'done';
       text: string;

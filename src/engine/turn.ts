@@ -139,9 +139,13 @@ export async function* runTurn(
     const tools = deps.tools.specs(context.scope);
     // Files tools attach (create_file_attachment, send_local_file) are sent after the tool's `tool_end`.
     const attachments: ReplyAttachment[] = [];
+    const links: Array<{ label: string; url: string }> = [];
     const scope = {
       ...context.scope,
       attach: (file: ReplyAttachment) => void attachments.push(file),
+      link: (link: { label: string; url: string }) => {
+        if (/^https?:\/\//i.test(link.url)) links.push({ label: link.label.slice(0, 80), url: link.url });
+      },
       ...(onToolProgress ? { progress: onToolProgress } : {}),
     };
     const purpose = tools.length > 0 ? 'tools' : 'chat';
@@ -164,7 +168,10 @@ export async function* runTurn(
       if (event.type === 'done') final = event;
       const reply = toReplyEvent(deps, event);
       if (reply) yield reply;
-      if (event.type === 'tool_end') yield* attachmentEvents(attachments);
+      if (event.type === 'tool_end') {
+        yield* attachmentEvents(attachments);
+        for (const link of links.splice(0)) yield { type: 'link', ...link };
+      }
     }
     yield* attachmentEvents(attachments);
     // Everything streamed is what the person saw (including text between tool rounds); keep that.

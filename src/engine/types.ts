@@ -55,6 +55,8 @@ export interface ToolScope {
    * Set during a turn; absent elsewhere (a tool run outside a turn cannot attach).
    */
   attach?: (file: ReplyAttachment) => void;
+  /** Offers the person a link to open (http/https only; e.g. an authorization page), shown after the tool ends. */
+  link?: (link: { label: string; url: string }) => void;
   /** Reports progress of a long tool run (shown next to the tool's status line); absent outside a turn. */
   progress?: (text: string) => void;
 }

@@ -78,6 +78,33 @@ describe('Discord reply features', () => {
     expect(versions.at(-1)).toMatch(/done in/);
   });
 
+  it('shows a link a tool offers as a button', async () => {
+    w.app.tools.register(
+      defineTool({
+        name: 'authorize_service',
+        description: 'Gives the person an authorization link.',
+        schema: z.object({}),
+        run: async (_args, context) => {
+          context.link?.({ label: 'Authorize Example', url: 'https://auth.example.org/authorize?x=1' });
+          context.link?.({ label: 'Never shown', url: 'javascript:alert(1)' });
+          return 'Link sent.';
+        },
+      }),
+    );
+    w.llm.script(
+      { toolCalls: [{ name: 'authorize_service', arguments: {} }] },
+      'Open the button to sign in.',
+    );
+    w.fake.userSays(dm, w.aliceId, 'connect my account');
+    await w.fake.waitForMessage(dm, (m) => m.content === 'Open the button to sign in.');
+    const links = w.fake
+      .messages(dm)
+      .filter((m) => JSON.stringify(m.components).includes('auth.example.org'));
+    expect(links).toHaveLength(1);
+    expect(JSON.stringify(links[0]?.components)).toContain('"style":5');
+    expect(JSON.stringify(w.fake.messages(dm).map((m) => m.components))).not.toContain('javascript:');
+  });
+
   it('continues automatically when the reply asks permission to go on', async () => {
     w.llm.script('I have a plan. Shall I proceed?', 'Done, all steps finished.');
     w.fake.userSays(dm, w.aliceId, 'organise my week');

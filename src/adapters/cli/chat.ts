@@ -103,6 +103,10 @@ function render(event: ReplyEvent, io: ChatIo, state: { text: boolean }): void {
     case 'notice':
       io.output.write(`${dim(event.text, tty)}\n`);
       break;
+    case 'link':
+      io.output.write(`${state.text ? '\n' : ''}${dim(`🔗 ${event.label}: ${event.url}`, tty)}\n`);
+      state.text = false;
+      break;
     case 'attachment':
       // The terminal cannot show a file: say what was sent; tools save it in the person's files first.
       io.output.write(

@@ -28,6 +28,8 @@ export interface ReplyOutput {
   /** Follow-up messages in the same channel. */
   send(content: string, options?: { files?: OutgoingFile[]; silent?: boolean }): Promise<SentMessage>;
   typing(): Promise<void>;
+  /** A message with a single link button (spec §1.17 "link button from tools"). */
+  sendLink(label: string, url: string): Promise<SentMessage>;
 }
 
 export interface RendererOptions {
@@ -131,6 +133,9 @@ export class StreamingReply {
         return;
       case 'notice':
         await this.safe(() => this.out.send(`-# ${event.text}`, { silent: true }));
+        return;
+      case 'link':
+        await this.safe(() => this.out.sendLink(event.label, event.url));
         return;
       case 'tier':
         if (event.auto || this.options.announceTier)

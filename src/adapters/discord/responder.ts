@@ -4,7 +4,7 @@
  * `DISCORD_MAX_IMAGES_PER_REQUEST` are answered in follow-up turns; a reply that asks permission to go on gets an
  * automatic "Yes, go ahead." up to `DISCORD_AUTO_CONTINUE_MAX` times.
  */
-import { type Message, MessageFlags } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type Message, MessageFlags } from 'discord.js';
 import type { Logger } from 'pino';
 import type { ImageInput, InboundMessage, Tier } from '../../domain/index.js';
 import { type ChannelSummaries, type Engine, parseTierPrefix } from '../../engine/index.js';
@@ -218,6 +218,20 @@ export function discordOutput(anchor: Message): ReplyOutput {
         files,
         allowedMentions: NO_PINGS,
         flags: options.silent ? MessageFlags.SuppressNotifications : undefined,
+      });
+      return wrap(sent);
+    },
+    async sendLink(label, url) {
+      if (!channel.isSendable()) throw new Error(`channel ${channel.id} does not accept messages`);
+      const button = new ButtonBuilder()
+        .setStyle(ButtonStyle.Link)
+        .setLabel(label)
+        .setURL(url)
+        .setEmoji('🔗');
+      const sent = await channel.send({
+        content: `-# ${label}`,
+        components: [new ActionRowBuilder<ButtonBuilder>().addComponents(button)],
+        allowedMentions: NO_PINGS,
       });
       return wrap(sent);
     },

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { defineVar, derivedFrom } from '../define.js';
-import { bool, fernetKey, filePath, int, text, url } from '../var-types.js';
+import { bool, fernetKey, filePath, int, list, text, url } from '../var-types.js';
 
 const group = 'Tools/MCP';
 
@@ -138,7 +138,8 @@ export const toolVars = [
   defineVar({
     name: 'CLAUDE_CODE_WORKDIR',
     type: filePath(),
-    description: 'Default working directory of the Claude Code tool.',
+    description:
+      'Working directory of the Claude Code tools (claude_code & co. are offered to admins only once it is set).',
     group,
   }),
   defineVar({
@@ -147,6 +148,23 @@ export const toolVars = [
     default: 10,
     description: 'Maximum agent turns of one Claude Code run.',
     group,
+  }),
+  defineVar({
+    name: 'CLAUDE_CODE_ALLOWED_ROOTS',
+    type: list({ itemExpected: 'absolute directory paths' }),
+    description:
+      'Directories Claude Code may work in (comma list; claude_code_set_workdir refuses anything outside); unset = CLAUDE_CODE_WORKDIR only.',
+    group,
+    isNew: true,
+  }),
+  defineVar({
+    name: 'CLAUDE_CODE_OAUTH_TOKEN',
+    type: text(),
+    description:
+      'Claude subscription token for Claude Code (from `claude setup-token`); used when ANTHROPIC_API_KEY is unset.',
+    group,
+    secret: true,
+    isNew: true,
   }),
   defineVar({
     name: 'GOOGLE_CLIENT_ID',

@@ -17,11 +17,12 @@ export function mcpOAuthTools(oauth: McpOAuth): ToolDefinition[] {
       'Start OAuth authorization of a hosted (remote) MCP server: returns the link the user must open to grant access.',
     emoji: '🔑',
     schema: z.object({ server_name: serverName, redirect_uri: redirectUri }),
-    async run(args) {
+    async run(args, context) {
       const result = await oauth.start(
         args.server_name,
         args.redirect_uri ? { redirectUri: args.redirect_uri } : {},
       );
+      context.link?.({ label: `Authorize ${result.server}`, url: result.authorizationUrl });
       const steps = [
         `Authorization of "${result.server}":`,
         `1. Open this link and approve access: ${result.authorizationUrl}`,
