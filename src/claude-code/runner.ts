@@ -3,7 +3,7 @@
  * working directory with a clean environment, streams its tool calls out as progress lines, and collects the
  * final text, turns, cost and the files it changed. Aborting the signal stops the child process.
  */
-import { type Options, query, type SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { Options, SDKMessage } from '@anthropic-ai/claude-agent-sdk';
 import { type ClaudeCodeAuth, childEnvironment, scrub } from './environment.js';
 import { describeToolUse, RunTally, textOf, toolUsesOf } from './progress.js';
 
@@ -95,6 +95,7 @@ export async function runClaudeCode(request: RunRequest): Promise<RunOutcome> {
     ...(request.executable ? { pathToClaudeCodeExecutable: request.executable } : {}),
   };
 
+  const { query } = await loadSdk();
   const run = query({ prompt: request.prompt, options });
   let thrown: unknown;
   try {
@@ -159,4 +160,15 @@ export async function runClaudeCode(request: RunRequest): Promise<RunOutcome> {
     text: lastText,
     errors,
   };
+}
+
+/** The SDK is an optional dependency (its native binary is large): loaded on first use, with a clear error. */
+async function loadSdk(): Promise<typeof import('@anthropic-ai/claude-agent-sdk')> {
+  try {
+    return await import('@anthropic-ai/claude-agent-sdk');
+  } catch (error) {
+    throw new Error(
+      `the Claude Code SDK is not installed (${(error as Error).message}); run \`npm install @anthropic-ai/claude-agent-sdk\` in Clara's folder`,
+    );
+  }
 }
