@@ -21,21 +21,27 @@ export async function runStart(config: Config): Promise<number> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
-  if (config.DISCORD_BOT_TOKEN) {
-    discord = createDiscord(app);
+  // Built first (its monitor routes go to the web server), connected after the web server is up.
+  if (config.DISCORD_BOT_TOKEN) discord = createDiscord(app);
+  const connectDiscord = async (): Promise<boolean> => {
+    if (!discord) return true;
     try {
       await discord.start();
+      return true;
     } catch (error) {
       logger.error({ err: error }, `Could not connect to Discord: ${(error as Error).message}`);
+      await discord.stop(1_000).catch(() => undefined);
       await app.stop({ timeoutMs: 5_000 });
-      return 1;
+      return false;
     }
-  }
+  };
   if (!config.DISCORD_MONITOR_ENABLED) {
     logger.info('The web server is off (DISCORD_MONITOR_ENABLED=false); Clara runs background work only.');
+    if (!(await connectDiscord())) return 1;
     return new Promise<number>(() => {});
   }
   const web = await app.startWeb({ routes: discord?.webRoutes });
+  if (!(await connectDiscord())) return 1;
   logger.info(
     {
       database: app.databaseLabel,

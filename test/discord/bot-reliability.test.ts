@@ -109,4 +109,18 @@ describe('Discord restart mid-reply', () => {
     expect(prompt.match(/tell me a long story/g)).toHaveLength(1);
     expect(await second.stop('SIGTERM')).toBe(0);
   }, 120_000);
+
+  it('exits with a clear message when the bot token is refused', async () => {
+    const env = {
+      ...fakeLlmEnv(llm),
+      ...(await discordEnv(fake)),
+      DISCORD_BOT_TOKEN: 'not-the-right-token',
+      DATA_DIR: await freshSqliteDir('clara-discord-token-'),
+      PORT: '0',
+    };
+    const run = spawnClara(['start'], { env });
+    await run.waitFor(/Could not connect to Discord: .*token/i, 60_000);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).not.toContain('not-the-right-token');
+  }, 90_000);
 });
