@@ -56,6 +56,16 @@ describe('Discord replies', () => {
     for (const line of code.split('\n')) expect(joined).toContain(line);
   });
 
+  it('treats a thread as its own conversation, in its parent channel’s mode', async () => {
+    const thread = w.fake.addThread(w.general, { name: 'trip planning' });
+    w.llm.script('Happy to plan the trip.');
+    w.fake.userSays(thread, w.bobId, 'let us plan a trip', { mentionsBot: true });
+    await w.fake.waitForMessage(thread, (m) => m.content === 'Happy to plan the trip.');
+    const session = await w.app.db.repos.sessions.findLatest(`discord-channel-${thread}`);
+    expect(session?.title).toBe('Clara Test #general › trip planning');
+    expect(promptText(w.llm.chatRequests().at(-1)!)).not.toContain('show me code');
+  });
+
   it('answers a DM in the DM channel, without the name prefix', async () => {
     w.llm.script('Hi from your DMs.');
     const dm = w.fake.dmChannel(w.bobId);
