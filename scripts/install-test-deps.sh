@@ -7,9 +7,12 @@ need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
+# The sandbox service tests run real python3 inside bubblewrap (prlimit comes with util-linux).
+[ -x /usr/bin/bwrap ] || need+=(bubblewrap)
+[ -x /usr/bin/python3 ] || need+=(python3)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "Test system packages present: PostgreSQL 15, Chromium, Dovecot IMAP."
+  echo "Test system packages present: PostgreSQL 15, Chromium, Dovecot IMAP, bubblewrap, python3."
   exit 0
 fi
 

@@ -12,6 +12,12 @@ import { createEmailSetup, type EmailSetup } from '../email/index.js';
 import { createTimeFormatter, Engine, loadPersona, type Persona } from '../engine/index.js';
 import { InProcessJobQueue, type JobQueue } from '../jobs/index.js';
 import { type ClaraLogger, createLogger } from '../observability/index.js';
+import {
+  createSandbox,
+  RemoteBackend,
+  registerSandboxTools,
+  type SandboxSelector,
+} from '../sandbox/index.js';
 import { createFileStore, type FileStore } from '../storage/index.js';
 import { registerBuiltinTools, ToolRegistry } from '../tools/index.js';
 import { buildLlm, type LlmSetup } from './llm.js';
@@ -45,6 +51,8 @@ export interface App {
   readonly email: EmailSetup;
   /** People's saved files: the local folder (CLARA_FILES_DIR) or S3 (S3_ENABLED). */
   readonly files: FileStore;
+  /** The code sandbox (SANDBOX_MODE: Docker, the remote sandbox service, or none). */
+  readonly sandbox: SandboxSelector;
   /** Database backups (`clara backup`, `/backup`): S3, BACKUP_DIR or DATA_DIR/backups. */
   readonly backups: BackupService;
   /** Long-term memory; undefined when MEMORY_ENABLED=false. */
@@ -136,6 +144,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     webSearch: { apiKey: config.TAVILY_API_KEY, baseUrl: config.TAVILY_BASE_URL },
   });
+  const sandbox = createSandbox({
+    config,
+    logger: logger.child({ name: 'sandbox' }),
+    remote: (remoteOptions) => new RemoteBackend(remoteOptions),
+  });
+  const sandboxTools = await registerSandboxTools(tools, { sandbox, files });
   const claudeCode = createClaudeCode({ config, logger: logger.child({ name: 'claude-code' }) });
   registerClaudeCodeTools(tools, claudeCode);
   const mcp = buildMcp({ config, logger: logger.child({ name: 'mcp' }), version: packageVersion(), tools });
@@ -183,6 +197,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     email,
     files,
     backups,
+    sandbox,
     memory,
     llm,
     persona,
@@ -206,6 +221,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
         await engine.drain(timeoutMs);
         await mcp.manager.stop();
         await claudeCode.close();
+        sandboxTools.stop();
+        await sandbox.close();
         await email.stop();
         files.close?.();
         backups.close();

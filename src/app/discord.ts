@@ -73,7 +73,7 @@ export function slashCommandDeps(
     memory: app.memory?.engine,
     email: app.email.service,
     backup: extra.backup ?? app.backups,
-    sandbox: extra.sandbox,
+    sandbox: extra.sandbox ?? { status: () => app.sandbox.status() },
     settings: {
       botName: config.BOT_NAME,
       version: app.version,

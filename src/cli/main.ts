@@ -12,6 +12,7 @@ import { explain, loadConfigOrExit } from './load.js';
 import { registerMcpCommands } from './mcp.js';
 import { registerMcpInstallCommand } from './mcp-install.js';
 import { registerMemoryCommands, type WithConfig } from './memory.js';
+import { runSandboxService } from './sandbox-service.js';
 import { runStart } from './start.js';
 
 const program = new Command()
@@ -47,6 +48,11 @@ program
   .command('doctor')
   .description('check configuration, database and LLM access, and say how to fix what is missing')
   .action(withConfig(runDoctor));
+
+program
+  .command('sandbox-service')
+  .description('run the sandbox service, where remote Clara instances run code (Docker or bubblewrap)')
+  .action(withConfig(runSandboxService));
 
 program
   .command('config')

@@ -42,7 +42,12 @@ export interface SandboxBackend {
   writeFile(userId: string, path: string, content: Uint8Array): Promise<void>;
   /** `ls -la`-style listing of a folder in the workspace. */
   listFiles(userId: string, path: string): Promise<ExecResult>;
-  unzip(userId: string, path: string, destination: string | undefined, options: RunOptions): Promise<ExecResult>;
+  unzip(
+    userId: string,
+    path: string,
+    destination: string | undefined,
+    options: RunOptions,
+  ): Promise<ExecResult>;
   /** Removes the person's container/process state (files kept where the backend keeps them). */
   destroy(userId: string): Promise<void>;
   /** Live numbers for status displays. */

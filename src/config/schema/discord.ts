@@ -128,7 +128,8 @@ export const discordVars = [
     name: 'DISCORD_IO_THREADS',
     type: int({ min: 1, max: 256 }),
     default: 20,
-    description: 'Maximum background jobs (memory extraction, summaries) running at once (the original thread-pool size).',
+    description:
+      'Maximum background jobs (memory extraction, summaries) running at once (the original thread-pool size).',
     group,
   }),
   defineVar({

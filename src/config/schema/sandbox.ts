@@ -70,6 +70,18 @@ export const sandboxVars = [
     group,
   }),
   defineVar({
+    name: 'DOCKER_SANDBOX_NETWORK',
+    type: text({
+      pattern: /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/,
+      expected: 'none, bridge or a Docker network name',
+    }),
+    default: 'none',
+    description:
+      'Network of local sandbox containers: none (default, no network at all) or a Docker network such as bridge (needed for pip installs).',
+    group,
+    isNew: true,
+  }),
+  defineVar({
     name: 'GIT_USER_NAME',
     type: text(),
     default: 'Clara Bot',
@@ -166,5 +178,26 @@ export const sandboxVars = [
     default: 100,
     description: 'Sandbox service: requests per minute per API key.',
     group,
+  }),
+  defineVar({
+    name: 'SANDBOX_BACKEND',
+    type: oneOf(['auto', 'docker', 'bubblewrap'] as const),
+    default: 'auto',
+    description:
+      'Sandbox service: where user code runs — docker, bubblewrap (isolated processes, needs bwrap) or auto (Docker if its daemon answers, else refuse to start).',
+    group,
+    isNew: true,
+  }),
+  defineVar({
+    name: 'SANDBOX_NETWORK',
+    type: text({
+      pattern: /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/,
+      expected: 'none, bridge, host or a Docker network name',
+    }),
+    default: 'none',
+    description:
+      "Sandbox service: network of sandboxes — none (default) or, with Docker, a network such as bridge; with bubblewrap any other value shares the host's network (its local services included). Needed for pip installs.",
+    group,
+    isNew: true,
   }),
 ] as const;

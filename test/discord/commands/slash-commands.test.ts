@@ -194,8 +194,18 @@ describe('Discord slash commands', { timeout: 60_000 }, () => {
   });
 
   it('/sandbox says plainly that there is no sandbox, and still stores the mode', async () => {
+    // The app's real sandbox: no Docker daemon and no remote service here.
     const status = await h.answer(h.slash('sandbox status', {}, h.users.member), /sandbox/);
-    expect(status.embed.description).toContain('No code sandbox is available in this build');
+    expect(JSON.stringify(status.embed.fields)).toContain('❌ no');
+    expect(JSON.stringify(status.embed)).toMatch(/Docker/);
+    const real = deps.sandbox;
+    deps.sandbox = undefined;
+    try {
+      const absent = await h.answer(h.slash('sandbox status', {}, h.users.member), /sandbox/);
+      expect(absent.embed.description).toContain('No code sandbox is configured');
+    } finally {
+      deps.sandbox = real;
+    }
     await h.answer(h.slash('sandbox mode', { mode: 'remote' }, h.users.admin), /Sandbox mode: remote/);
     expect((await app.db.repos.guildConfigs.get(h.guild.id))?.sandboxMode).toBe('remote');
   });

@@ -213,7 +213,7 @@ export const guildSettingsHandlers: HandlerTable = {
         await ctx.send({
           embeds: [
             statusEmbed('📦 Code sandbox', fields, {
-              description: 'No code sandbox is available in this build: Clara cannot run code yet.',
+              description: 'No code sandbox is configured: Clara cannot run code here.',
             }),
           ],
         });
@@ -243,9 +243,9 @@ export const guildSettingsHandlers: HandlerTable = {
       if (!['local', 'remote', 'auto'].includes(mode))
         throw new CommandError(`mode "${mode}" must be local, remote or auto.`);
       await ctx.deps.repos.guildConfigs.update(guildOf(ctx), { sandboxMode: mode });
-      const note = ctx.deps.sandbox
-        ? ''
-        : '\nNo code sandbox is available in this build yet; the setting is stored.';
+      // Honest about its effect: the backend comes from SANDBOX_MODE for every server (spec §6.1).
+      const note =
+        '\nClara picks the sandbox from SANDBOX_MODE for every server; this per-server choice is stored but not used yet.';
       await ctx.send({ embeds: [successEmbed(`Sandbox mode: ${mode}`, `Stored for this server.${note}`)] });
       return { target: ctx.guildId, message: `sandbox mode ${mode}` };
     },
