@@ -7,9 +7,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { scrubSecrets } from '../config/index.js';
-import { usesPathStyle } from '../storage/index.js';
+import { connectS3, type S3Connection } from '../storage/index.js';
 import type { BackupMetadata, BackupStore, StoredBackupObject } from './store.js';
 import { BackupError } from './types.js';
 
@@ -25,11 +24,7 @@ export interface S3BackupStoreOptions {
   requestTimeoutMs?: number;
 }
 
-type Sdk = typeof import('@aws-sdk/client-s3');
-interface Connection {
-  s3: Sdk;
-  client: S3Client;
-}
+type Connection = S3Connection;
 
 const MAX_LIST_PAGES = 50;
 const FIX =
@@ -49,21 +44,11 @@ export class S3BackupStore implements BackupStore {
   }
 
   private connect(): Promise<Connection> {
-    const o = this.options;
-    this.connection ??= import('@aws-sdk/client-s3').then((s3) => ({
-      s3,
-      client: new s3.S3Client({
-        region: o.region,
-        ...(o.endpoint ? { endpoint: o.endpoint } : {}),
-        forcePathStyle: usesPathStyle(o.endpoint),
-        credentials: { accessKeyId: o.accessKey, secretAccessKey: o.secretKey },
-        maxAttempts: o.maxAttempts ?? 3,
-        // Streamed uploads with trailing checksums (aws-chunked) are not understood by every S3-compatible service.
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-        requestHandler: { requestTimeout: o.requestTimeoutMs ?? 600_000, connectionTimeout: 10_000 },
-      }),
-    }));
+    this.connection ??= connectS3({
+      ...this.options,
+      requestTimeoutMs: this.options.requestTimeoutMs ?? 600_000,
+      checksumsWhenRequired: true,
+    });
     return this.connection;
   }
 

@@ -9,7 +9,8 @@ export {
   sanitizeId,
   UNNAMED_FILE,
 } from './names.js';
-export { S3FileStore, type S3FileStoreOptions, usesPathStyle } from './s3.js';
+export { S3FileStore, type S3FileStoreOptions } from './s3.js';
+export { connectS3, type S3Connection, usesPathStyle } from './s3-client.js';
 export { decodeText } from './text.js';
 export {
   type FileNamespace,

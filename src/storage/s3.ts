@@ -4,8 +4,9 @@
  * when missing) before the first operation; a failed check is retried on the next one. The AWS SDK is loaded on
  * first use, so a Clara that stores files locally never pays for it.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
+
 import { checkSize, contentTypeFor, namespaceSegments, sanitizeFileName } from './names.js';
+import { connectS3, type S3Connection } from './s3-client.js';
 import {
   type FileNamespace,
   type FileStore,
@@ -30,23 +31,10 @@ export interface S3FileStoreOptions {
   requestTimeoutMs?: number;
 }
 
-type Sdk = typeof import('@aws-sdk/client-s3');
-interface Connection {
-  s3: Sdk;
-  client: S3Client;
-}
+type Connection = S3Connection;
 
 /** Listing stops after this many pages of 1000 keys (a namespace that large is listed partially). */
 const MAX_LIST_PAGES = 20;
-
-export function usesPathStyle(endpoint: string | undefined): boolean {
-  if (!endpoint) return false;
-  try {
-    return !new URL(endpoint).hostname.endsWith('amazonaws.com');
-  } catch {
-    return true;
-  }
-}
 
 export class S3FileStore implements FileStore {
   readonly kind = 's3' as const;
@@ -65,18 +53,10 @@ export class S3FileStore implements FileStore {
   }
 
   private connect(): Promise<Connection> {
-    const options = this.options;
-    this.connection ??= import('@aws-sdk/client-s3').then((s3) => ({
-      s3,
-      client: new s3.S3Client({
-        region: options.region,
-        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-        forcePathStyle: options.forcePathStyle ?? usesPathStyle(options.endpoint),
-        credentials: { accessKeyId: options.accessKey, secretAccessKey: options.secretKey },
-        maxAttempts: options.maxAttempts ?? 3,
-        requestHandler: { requestTimeout: options.requestTimeoutMs ?? 60_000, connectionTimeout: 10_000 },
-      }),
-    }));
+    this.connection ??= connectS3({
+      ...this.options,
+      requestTimeoutMs: this.options.requestTimeoutMs ?? 60_000,
+    });
     return this.connection;
   }
 

@@ -1,10 +1,34 @@
-/** Runs the real `clara` command (from source, through tsx) as a child process. */
+/**
+ * Runs the real `clara` command as a child process: the build in `dist/` when it is newer than every source file
+ * (`npm test` builds first; a compiled start costs half the CPU of tsx), else the source through tsx.
+ */
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
+
+/** Newest modification time of the files under `dir` (recursively). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function claraCommand(): string[] {
+  const built = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(REPO_ROOT, 'src'))) {
+    // Every dist file is written by one `tsc` run; main.js being newer than all sources means the build is fresh.
+    return [built];
+  }
+  return ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts')];
+}
+
+const CLARA = claraCommand();
 
 export interface CliResult {
   code: number | null;
@@ -28,7 +52,7 @@ export function runClara(
   options: { env: Record<string, string | undefined>; input?: string; cwd?: string; timeoutMs?: number },
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    const child = spawn(process.execPath, [...CLARA, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
       env: childEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -68,7 +92,7 @@ export function spawnClara(
   args: string[],
   options: { env: Record<string, string | undefined>; tty?: boolean },
 ): RunningClara {
-  const command = [process.execPath, '--import', 'tsx', MAIN, ...args];
+  const command = [process.execPath, ...CLARA, ...args];
   const child = options.tty
     ? spawn('script', ['-qfec', command.map((part) => `'${part}'`).join(' '), '/dev/null'], {
         cwd: REPO_ROOT,
