@@ -4,11 +4,10 @@
  * container), an idle sweep that removes containers unused for `DOCKER_SANDBOX_TIMEOUT`, and work serialised per
  * person. Every command is an argument array run under a wall-clock limit; output is capped.
  */
-import { createHash } from 'node:crypto';
 import Dockerode from 'dockerode';
 import { KeyedLock } from '../util/index.js';
 import { describeDocker } from './docker-connection.js';
-import { containerSpec, ensureImage } from './docker-container.js';
+import { containerSpec, ensureImage, safeUserId } from './docker-container.js';
 import { dockerMessage, type ExecOutcome, isStatus, runExec } from './docker-exec.js';
 import { putInternalFile, readContainerFile, writeContainerFile } from './docker-files.js';
 import { execResult } from './docker-result.js';
@@ -62,16 +61,6 @@ interface Session {
 const SCRIPT_DIR = '/tmp';
 const SCRIPT_NAME = 'clara_script.py';
 const LIST_TIMEOUT_MS = 30_000;
-
-/**
- * A Docker-safe name part for a person: readable, plus a short hash of the raw id so ids that differ only in
- * punctuation (`a.b`, `a-b`) never share a container or a workspace volume.
- */
-export function safeUserId(userId: string): string {
-  const readable = userId.replace(/[^a-zA-Z0-9]/g, '-').slice(0, 40);
-  const hash = createHash('sha256').update(userId).digest('hex').slice(0, 8);
-  return `${readable}-${hash}`;
-}
 
 export class DockerBackend implements SandboxBackend {
   readonly kind = 'docker' as const;

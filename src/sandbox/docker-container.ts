@@ -3,6 +3,7 @@
  * keeps it alive, `/workspace` on a named volume, memory/CPU/process limits, no new privileges, and no network
  * unless `DOCKER_SANDBOX_NETWORK` names one.
  */
+import { createHash } from 'node:crypto';
 import type Dockerode from 'dockerode';
 import { memoryBytes } from './docker-connection.js';
 import { isStatus } from './docker-exec.js';
@@ -80,4 +81,14 @@ export async function ensureImage(
       else resolve();
     }),
   );
+}
+
+/**
+ * A Docker-safe name part for a person: readable, plus a short hash of the raw id so ids that differ only in
+ * punctuation (`a.b`, `a-b`) never share a container or a workspace volume.
+ */
+export function safeUserId(userId: string): string {
+  const readable = userId.replace(/[^a-zA-Z0-9]/g, '-').slice(0, 40);
+  const hash = createHash('sha256').update(userId).digest('hex').slice(0, 8);
+  return `${readable}-${hash}`;
 }

@@ -1,6 +1,7 @@
 export { type CreateSandboxOptions, createSandbox, type RemoteBackendFactoryOptions } from './create.js';
-export { DockerBackend, type DockerBackendOptions, safeUserId } from './docker-backend.js';
+export { DockerBackend, type DockerBackendOptions } from './docker-backend.js';
 export { DEFAULT_DOCKER_SOCKET, describeDocker, dockerConnection, memoryBytes } from './docker-connection.js';
+export { safeUserId } from './docker-container.js';
 export { CappedText, DEFAULT_MAX_OUTPUT_CHARS } from './output.js';
 export { checkPackageSpec, normalisePackageName } from './packages.js';
 export * from './remote-api.js';
