@@ -3,6 +3,7 @@
  * Nothing else in Clara constructs services.
  */
 import type { FastifyInstance } from 'fastify';
+import type { WebStatus } from '../adapters/web/index.js';
 import { type BackupService, createBackupService } from '../backup/index.js';
 import { createClaudeCode, registerClaudeCodeTools } from '../claude-code/index.js';
 import type { Config } from '../config/index.js';
@@ -62,7 +63,7 @@ export interface App {
   /** A short description of where the data lives (password masked). */
   readonly databaseLabel: string;
   /** Starts the web server (plus routes of other adapters, e.g. the Discord monitor); resolves with its address. */
-  startWeb(options?: { routes?: WebRoutes }): Promise<WebHandle>;
+  startWeb(options?: { routes?: WebRoutes; status?: () => Pick<WebStatus, 'discord'> }): Promise<WebHandle>;
   /** Graceful stop: web, in-flight replies, background jobs, database, logs. Safe to call twice. */
   stop(options?: { timeoutMs?: number }): Promise<void>;
 }
@@ -205,6 +206,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     async startWeb(webOptions = {}) {
       const handle = await startWeb({
         routes: webOptions.routes,
+        status: webOptions.status,
         app,
         host: config.CLARA_WEB_HOST,
         port: webPort(config),

@@ -100,6 +100,8 @@ export interface DiscordHandle {
   monitor: DiscordMonitor;
   /** Monitor routes for the web server (`/monitor`, `/api/monitor…`). */
   webRoutes: WebRoutes;
+  /** Connection summary for `/health`. */
+  status(): { connected: boolean; guilds: number; latencyMs: number | null };
   /** Logs in; resolves after the first ready. */
   start(): Promise<void>;
   stop(timeoutMs?: number): Promise<void>;
@@ -153,6 +155,15 @@ export function createDiscord(app: App, options: DiscordOptions = {}): DiscordHa
     bot,
     monitor,
     webRoutes: [monitorRoutes(monitor, { version: app.version, staticDir: WEB_STATIC_DIR })],
+    status() {
+      const ready = bot.client.isReady();
+      const ping = bot.client.ws.ping;
+      return {
+        connected: ready,
+        guilds: bot.client.guilds.cache.size,
+        latencyMs: ready && ping >= 0 ? ping : null,
+      };
+    },
     async start() {
       await bot.start();
       health.start();

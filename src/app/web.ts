@@ -1,6 +1,6 @@
 /** Starts the web adapter for an app: chat page, chat API and health. */
 import type { FastifyInstance } from 'fastify';
-import { createWebServer } from '../adapters/web/index.js';
+import { createWebServer, type WebStatus } from '../adapters/web/index.js';
 import { emailAlertsRoute } from '../email/index.js';
 import type { App } from './app.js';
 import { localIdentity } from './identity.js';
@@ -17,6 +17,8 @@ export type WebRoutes = Array<(server: FastifyInstance) => void | Promise<void>>
 export async function startWeb(options: {
   app: App;
   routes?: WebRoutes;
+  /** Extra `/health` and `/api/status` fields from other adapters (the Discord connection). */
+  status?: () => Pick<WebStatus, 'discord'>;
   host: string;
   port: number;
   signal: AbortSignal;
@@ -47,6 +49,7 @@ export async function startWeb(options: {
         setupHint: app.llm.setupHint || undefined,
       },
       database: app.db.dialect,
+      ...options.status?.(),
     }),
   });
   try {

@@ -40,7 +40,10 @@ export async function runStart(config: Config): Promise<number> {
     if (!(await connectDiscord())) return 1;
     return new Promise<number>(() => {});
   }
-  const web = await app.startWeb({ routes: discord?.webRoutes });
+  const web = await app.startWeb({
+    routes: discord?.webRoutes,
+    status: discord ? () => ({ discord: discord?.status() }) : undefined,
+  });
   if (!(await connectDiscord())) return 1;
   logger.info(
     {

@@ -15,7 +15,9 @@ describe('Discord operations', () => {
     w = await startDiscordWorld({
       env: { DISCORD_LOG_CHANNEL_ID: CHANNEL_IDS.logs, PORT: '0', LOG_LEVEL: 'info' },
     });
-    base = (await w.app.startWeb({ routes: w.discord.webRoutes })).url;
+    base = (
+      await w.app.startWeb({ routes: w.discord.webRoutes, status: () => ({ discord: w.discord.status() }) })
+    ).url;
   });
   afterAll(async () => {
     await w?.close();
@@ -35,6 +37,10 @@ describe('Discord operations', () => {
     expect(logs.logs.some((l) => l.type === 'response' && l.content.includes('Monitored reply.'))).toBe(true);
     const bad = await fetch(`${base}api/monitor/logs?limit=zero`);
     expect(bad.status).toBe(400);
+    const health = (await (await fetch(`${base}health`)).json()) as {
+      discord?: { connected: boolean; guilds: number };
+    };
+    expect(health.discord).toMatchObject({ connected: true, guilds: 1 });
     const page = await fetch(`${base}monitor`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<html');

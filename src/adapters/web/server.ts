@@ -28,6 +28,8 @@ export interface WebStatus {
   version: string;
   llm: { ready: boolean; provider: string; model?: string; setupHint?: string };
   database: string;
+  /** Present when the Discord bot runs (health checks restart a bot that lost its connection). */
+  discord?: { connected: boolean; guilds: number; latencyMs: number | null };
 }
 
 export interface WebServerOptions {
