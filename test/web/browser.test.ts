@@ -25,7 +25,8 @@ describe('chat page in headless Chromium', () => {
       await page.goto(url);
       await expect.poll(() => page.locator('#setup').isHidden()).toBe(true);
 
-      fake.script({ text: 'Hello **Tess**, this reply arrives in pieces.', chunks: 6 });
+      // Slow enough pieces that the page is seen mid-stream (a fast stream can finish before the first poll).
+      fake.script({ text: 'Hello **Tess**, this reply arrives in pieces.', chunks: 6, chunkDelayMs: 250 });
       await page.fill('#input', 'Hi Clara, I am Tess');
       await page.keyboard.press('Enter');
       await page.locator('.message.user').getByText('Hi Clara, I am Tess').waitFor();
