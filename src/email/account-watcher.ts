@@ -189,6 +189,13 @@ export class AccountWatcher {
     await client.connect();
     await client.mailboxOpen('INBOX', { readOnly: true });
     const idle = client.capabilities.has('IDLE');
+    // Listen before the first check: an EXISTS that arrives with its SEARCH/FETCH responses must not be lost.
+    let pending = false;
+    client.on('exists', () => {
+      pending = true;
+      this.wake();
+    });
+    client.on('close', () => this.wake());
     await this.check(client);
     this.errorCount = 0;
     await store.recordProgress(this.id, {
@@ -206,12 +213,6 @@ export class AccountWatcher {
       { accountId: this.id, account: this.account.emailAddress },
       'Watching mailbox with IDLE',
     );
-    let pending = false;
-    client.on('exists', () => {
-      pending = true;
-      this.wake();
-    });
-    client.on('close', () => this.wake());
     const closed = () =>
       Object.assign(
         new Error(
@@ -227,6 +228,7 @@ export class AccountWatcher {
         continue;
       }
       const idling = client.idle().catch(() => false);
+      // No await between the `pending` test above and the sleep: an EXISTS always finds the sleeper to wake.
       await this.sleep(this.pollMs());
       if (this.stopped) break;
       if (!client.usable) {
