@@ -76,14 +76,14 @@ describe('Discord replies', () => {
     expect(promptText(request)).toMatch(/private DM|DM with|direct message/i);
   });
 
-  it('puts the message being replied to into the context', async () => {
+  it('puts the DM message being replied to into the context, even one from before Clara was running', async () => {
     const dm = w.fake.dmChannel(w.aliceId);
-    const earlier = w.fake.userSays(dm, w.aliceId, 'my favourite colour is teal');
-    w.llm.script('Noted.');
-    await w.fake.waitForMessage(dm, (m) => m.authorId === w.botId && m.replyToId === earlier);
-    const first = w.fake.messages(dm).find((m) => m.authorId === w.botId)!;
+    // Sent an hour ago while Clara was offline: never delivered, never stored, so only the reply chain has it.
+    const earlier = w.fake.userSays(dm, w.aliceId, 'my favourite colour is teal', {
+      at: Date.now() - 3_600_000,
+    });
     w.llm.script('You said teal.');
-    w.fake.userSays(dm, w.aliceId, 'what did I say?', { replyTo: first.id });
+    w.fake.userSays(dm, w.aliceId, 'what did I say?', { replyTo: earlier });
     await w.fake.waitForMessage(dm, (m) => m.content === 'You said teal.');
     expect(promptText(w.llm.chatRequests().at(-1)!)).toContain('my favourite colour is teal');
   });

@@ -1,7 +1,8 @@
 /**
  * HTTP plumbing of the fake Discord: request body parsing (JSON and multipart with `payload_json` + `files[n]`),
- * Discord-shaped error answers, and rate limiting: optional per-bucket `X-RateLimit-*` headers with real 429s
- * when a bucket is exhausted, and one-shot scripted 429s (`retry_after`) for pacing tests.
+ * Discord-shaped error answers, rate limiting (optional per-bucket `X-RateLimit-*` headers with real 429s when a
+ * bucket is exhausted, and one-shot scripted 429s with `retry_after` for pacing tests) and injected route failures
+ * (`RouteFault`: e.g. 403 Missing Access on the history route).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -106,6 +107,47 @@ export function formError(field: string, code: string, message: string): Discord
   return new DiscordHttpError(400, 50035, 'Invalid Form Body', {
     [field]: { _errors: [{ code, message }] },
   });
+}
+
+/**
+ * An injected failure: requests matching `method` and `route` (the route template, e.g.
+ * `/channels/:channel/messages`) and, when given, `params` (e.g. `{ channel: id }`) are answered with `status`
+ * and a Discord error body `{ message, code }` — `times` times (default: until cleared).
+ */
+export interface RouteFault {
+  method: string;
+  route: string;
+  params?: Record<string, string>;
+  status: number;
+  code: number;
+  message: string;
+  times?: number;
+}
+
+/** The faults in force; `take` consumes one use of the first fault that matches a request. */
+export class RouteFaults {
+  private faults: RouteFault[] = [];
+
+  add(fault: RouteFault): void {
+    this.faults.push({ ...fault });
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  take(method: string, route: string, params: Record<string, string>): DiscordHttpError | undefined {
+    const index = this.faults.findIndex(
+      (f) =>
+        f.method === method &&
+        f.route === route &&
+        Object.entries(f.params ?? {}).every(([name, value]) => params[name] === value),
+    );
+    const fault = this.faults[index];
+    if (!fault) return undefined;
+    if (fault.times !== undefined && --fault.times <= 0) this.faults.splice(index, 1);
+    return new DiscordHttpError(fault.status, fault.code, fault.message);
+  }
 }
 
 /** A bucket limit: at most `limit` requests per `windowMs` on each route + major parameter matching `match`. */

@@ -96,6 +96,8 @@ export interface CreateOptions {
   mentionRoleIds?: string[];
   /** Skip Discord's validation (for messages users "typed"). */
   trusted?: boolean;
+  /** A backdated message (epoch ms): its id and timestamp carry this time, and no MESSAGE_CREATE is sent. */
+  createdAt?: number;
 }
 
 export function createMessage(
@@ -113,7 +115,7 @@ export function createMessage(
   if (!options.trusted) validate(content, embeds, body.files.length > 0 || components.length > 0);
   const replyToId = options.replyToId ?? payload.message_reference?.message_id ?? null;
   if (replyToId && !state.messages.has(replyToId)) throw unknownMessage();
-  const id = state.snowflake();
+  const id = state.snowflake(options.createdAt);
   const { list } = attachmentsFrom(state, channelId, payload, body.files, []);
   const message: StoredMessage = {
     id,
@@ -130,7 +132,7 @@ export function createMessage(
     replyToId,
     flags: typeof payload.flags === 'number' ? payload.flags : 0,
     type: options.type ?? (replyToId ? 19 : 0),
-    createdAt: Date.now(),
+    createdAt: options.createdAt ?? Date.now(),
     editedAt: null,
     deleted: false,
     contentHistory: [content],
@@ -150,7 +152,9 @@ export function createMessage(
       bytes: attachment.data,
     });
   }
-  if (!(message.flags & MESSAGE_FLAG_EPHEMERAL)) dispatch('MESSAGE_CREATE', apiMessage(state, message));
+  const backdated = options.createdAt !== undefined;
+  if (!(message.flags & MESSAGE_FLAG_EPHEMERAL) && !backdated)
+    dispatch('MESSAGE_CREATE', apiMessage(state, message));
   state.changed();
   return message;
 }

@@ -194,10 +194,10 @@ export class FakeDiscordState {
     this.users.set(botUser.id, botUser);
   }
 
-  /** A real-looking, strictly increasing snowflake. */
-  snowflake(): string {
+  /** A real-looking, strictly increasing snowflake (or one dated `at`, epoch ms, for a backdated message). */
+  snowflake(at: number = Date.now()): string {
     this.snowflakeCounter += 1n;
-    const time = BigInt(Date.now()) - DISCORD_EPOCH;
+    const time = BigInt(Math.floor(at)) - DISCORD_EPOCH;
     return ((time << 22n) | (this.snowflakeCounter & 0x3fffffn)).toString();
   }
 

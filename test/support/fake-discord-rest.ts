@@ -1,6 +1,7 @@
 /**
  * The fake Discord's REST API (`/api/v10/...`) and its attachment file server (`/attachments/:channel/:id/:name`).
- * Every request is recorded (`state.requests`); an unknown route answers 404 `{ message, code: 0 }` with
+ * Every request is recorded (`state.requests`); injected faults (`RouteFaults`) answer before the route runs; an
+ * unknown route answers 404 `{ message, code: 0 }` with
  * `route: null` so tests can assert nothing unexpected was called. Bot routes need `Authorization: Bot <token>`;
  * interaction and webhook routes authenticate by their token, as on Discord.
  */
@@ -11,6 +12,7 @@ import {
   type ParsedBody,
   parseBody,
   type RateLimiter,
+  type RouteFaults,
   sendJson,
   sendNoContent,
   unknownChannel,
@@ -48,6 +50,7 @@ export interface RestDependencies {
   state: FakeDiscordState;
   dispatch: Dispatch;
   limiter: RateLimiter;
+  faults: RouteFaults;
   token: string;
   gatewayUrl: () => string;
 }
@@ -318,6 +321,8 @@ export function createRestHandler(deps: RestDependencies) {
       return sendJson(res, 429, limit.body, limit.headers);
     }
     try {
+      const fault = deps.faults.take(method, current.template, params);
+      if (fault) throw fault;
       const result = await current.handle({ params, query, body });
       record(result ? (result.status ?? 200) : 204, current.template);
       state.changed();

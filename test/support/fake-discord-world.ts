@@ -29,6 +29,12 @@ export interface UserSaysOptions {
   mentionEveryone?: boolean;
   attachments?: FakeAttachmentInput[];
   replyTo?: string;
+  /**
+   * An earlier message (a Date or epoch ms): stored with that time in its id and timestamp and NOT dispatched, as
+   * if sent before the bot connected; only history fetches see it. Post backdated messages oldest first, before
+   * newer messages of the channel, so ids stay in time order.
+   */
+  at?: Date | number;
 }
 
 export interface GuildInput {
@@ -235,6 +241,7 @@ export function createWorldApi(state: FakeDiscordState, dispatch: Dispatch) {
           mentionRoleIds: opts.mentionRoles,
           mentionEveryone: opts.mentionEveryone,
           trusted: true,
+          createdAt: opts.at === undefined ? undefined : new Date(opts.at).getTime(),
         },
       );
       return message.id;

@@ -8,13 +8,19 @@
  * `addMember`, `addThread`, `dmChannel`), make users act (`userSays`, `userEdits`, `slashCommand`, `clickButton`)
  * and read what the bot did (`messages`, `edits`, `uploads`, `typingCount`, `interaction(id).responses`,
  * `requests`, `unexpectedRequests`). `waitFor*` helpers resolve on the next matching change, never by polling
- * a clock. Network faults: `dropConnection`, `rateLimit`, `rateLimitNext`.
+ * a clock. Network faults: `dropConnection`, `rateLimit`, `rateLimitNext`, `failRoute` / `clearFaults`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { apiMessage } from './fake-discord-builders.js';
 import { type DropOptions, FakeGateway } from './fake-discord-gateway.js';
-import { RateLimiter, type RateLimitRule, type Scripted429 } from './fake-discord-http.js';
+import {
+  RateLimiter,
+  type RateLimitRule,
+  type RouteFault,
+  RouteFaults,
+  type Scripted429,
+} from './fake-discord-http.js';
 import {
   componentInteraction,
   type InteractionContext,
@@ -47,6 +53,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}) {
     '',
   );
   const limiter = new RateLimiter();
+  const faults = new RouteFaults();
   let origin = '';
   const gateway = new FakeGateway(state, {
     token,
@@ -58,6 +65,7 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}) {
     state,
     dispatch,
     limiter,
+    faults,
     token,
     gatewayUrl: () => `${origin.replace(/^http/, 'ws')}/gateway`,
   });
@@ -214,6 +222,18 @@ export async function startFakeDiscord(options: StartFakeDiscordOptions = {}) {
     /** Answers the next matching request with 429 and `retry_after` (then normally again). */
     rateLimitNext(script: Scripted429): void {
       limiter.scripted.push(script);
+    },
+
+    /**
+     * Makes a route fail with a Discord error, e.g. the bot lacking Read Message History:
+     * `failRoute({ method: 'GET', route: '/channels/:channel/messages', params: { channel }, status: 403,
+     * code: 50001, message: 'Missing Access' })`. Until `clearFaults()`, or `times` requests.
+     */
+    failRoute(fault: RouteFault): void {
+      faults.add(fault);
+    },
+    clearFaults(): void {
+      faults.clear();
     },
 
     async close(): Promise<void> {
