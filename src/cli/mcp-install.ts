@@ -70,7 +70,7 @@ export function registerMcpInstallCommand(mcp: Command, withConfig: WithConfig):
               const { config: server, tools } = outcome;
               if (outcome.pendingAuth) {
                 process.stdout.write(
-                  `Installed "${server.name}" (${server.sourceType}). It needs authorization: ask Clara to run mcp_oauth_start for "${server.name}", or set SMITHERY_ACCESS_TOKEN and reinstall.\n`,
+                  `Installed "${server.name}" (${server.sourceType}). It needs authorization: run clara mcp oauth-start ${server.name} (or, as an admin, ask Clara to run mcp_oauth_start), or set SMITHERY_ACCESS_TOKEN and reinstall.\n`,
                 );
               } else {
                 const names = tools.map((t) => t.name);

@@ -2,7 +2,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { MCP_INSTRUCTIONS } from '../../src/mcp/index.js';
+import { MCP_INSTRUCTIONS, MCP_INSTRUCTIONS_ADMIN, MCP_INSTRUCTIONS_PUBLIC } from '../../src/mcp/index.js';
 import { defineTool, ToolRegistry } from '../../src/tools/index.js';
 import { startTestApp } from '../support/app.js';
 
@@ -46,7 +46,28 @@ describe('tool instructions', () => {
       const mentioned = MCP_INSTRUCTIONS.match(/\b(?:mcp|smithery)_[a-z_]+/g) ?? [];
       expect(mentioned.length).toBeGreaterThan(10);
       for (const name of mentioned) expect(app.tools.names()).toContain(name);
-      expect(app.tools.instructions(scope(true))).toContain(MCP_INSTRUCTIONS);
+      expect(app.tools.instructions(scope(true))).toContain(MCP_INSTRUCTIONS_PUBLIC);
+      expect(app.tools.instructions(scope(true))).toContain(MCP_INSTRUCTIONS_ADMIN);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('tells a non-admin about the MCP tools they are offered and none of the admin ones', async () => {
+    const app = await startTestApp({ backend: 'sqlite' });
+    try {
+      const text = app.tools.instructions(scope(false));
+      expect(text).toContain(MCP_INSTRUCTIONS_PUBLIC);
+      expect(text).not.toContain(MCP_INSTRUCTIONS_ADMIN);
+      const offered = new Set(app.tools.specs(scope(false)).map((spec) => spec.name));
+      const named = text.match(/\b(?:mcp|smithery)_[a-z_]+/g) ?? [];
+      expect(named).toEqual(expect.arrayContaining(['mcp_list', 'mcp_status', 'mcp_tools']));
+      expect(named.filter((name) => !offered.has(name))).toEqual([]);
+      // An admin is offered every tool the admin part names.
+      const adminOffered = new Set(app.tools.specs(scope(true)).map((spec) => spec.name));
+      const adminNamed = MCP_INSTRUCTIONS_ADMIN.match(/\b(?:mcp|smithery)_[a-z_]+/g) ?? [];
+      expect(adminNamed.filter((name) => !adminOffered.has(name))).toEqual([]);
+      expect(adminNamed.filter((name) => offered.has(name))).toEqual([]);
     } finally {
       await app.stop();
     }

@@ -302,38 +302,44 @@ describe('tool registry: truncation, filtering, providers', () => {
     });
   });
 
-  it('mentions no tool in the system prompt or tool descriptions that is not on offer', async () => {
-    app = await startTestApp({
-      backend: 'sqlite',
-      fake: llm.current,
-      env: { TAVILY_API_KEY: 'tvly-unused-123' },
-    });
-    llm.current.script('Hello.');
-    await turn(app.engine, 'hi', { isAdmin: true });
-    const body = llm.current.chatRequests()[0]?.body;
-    const tools = (
-      body.tools as Array<{ function: { name: string; description: string; parameters: object } }>
-    ).map((t) => t.function);
-    const known = new Set<string>();
-    const collect = (schema: unknown) => {
-      if (typeof schema !== 'object' || schema === null) return;
-      const properties = (schema as { properties?: Record<string, unknown> }).properties ?? {};
-      for (const [name, member] of Object.entries(properties)) {
-        known.add(name);
-        collect(member);
-        collect((member as { items?: unknown }).items);
+  it.each([
+    ['an admin', true],
+    ['a non-admin', false],
+  ])(
+    'mentions no tool in the system prompt or tool descriptions that is not offered to %s',
+    async (_who, isAdmin) => {
+      app = await startTestApp({
+        backend: 'sqlite',
+        fake: llm.current,
+        env: { TAVILY_API_KEY: 'tvly-unused-123' },
+      });
+      llm.current.script('Hello.');
+      await turn(app.engine, 'hi', { isAdmin });
+      const body = llm.current.chatRequests()[0]?.body;
+      const tools = (
+        body.tools as Array<{ function: { name: string; description: string; parameters: object } }>
+      ).map((t) => t.function);
+      const known = new Set<string>();
+      const collect = (schema: unknown) => {
+        if (typeof schema !== 'object' || schema === null) return;
+        const properties = (schema as { properties?: Record<string, unknown> }).properties ?? {};
+        for (const [name, member] of Object.entries(properties)) {
+          known.add(name);
+          collect(member);
+          collect((member as { items?: unknown }).items);
+        }
+      };
+      for (const tool of tools) {
+        known.add(tool.name);
+        collect(tool.parameters);
       }
-    };
-    for (const tool of tools) {
-      known.add(tool.name);
-      collect(tool.parameters);
-    }
-    const system = promptOf({ body })
-      .filter((m) => m.role === 'system')
-      .map((m) => String(m.content));
-    const texts = [...system, ...tools.map((t) => t.description)];
-    const mentioned = new Set(texts.flatMap((text) => text.match(/\b[a-z]+(?:_[a-z]+)+\b/g) ?? []));
-    expect(mentioned).toContain('before_hours'); // the scan sees argument names in descriptions
-    expect([...mentioned].filter((name) => !known.has(name))).toEqual([]);
-  });
+      const system = promptOf({ body })
+        .filter((m) => m.role === 'system')
+        .map((m) => String(m.content));
+      const texts = [...system, ...tools.map((t) => t.description)];
+      const mentioned = new Set(texts.flatMap((text) => text.match(/\b[a-z]+(?:_[a-z]+)+\b/g) ?? []));
+      expect(mentioned).toContain('before_hours'); // the scan sees argument names in descriptions
+      expect([...mentioned].filter((name) => !known.has(name))).toEqual([]);
+    },
+  );
 });

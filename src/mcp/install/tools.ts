@@ -67,7 +67,7 @@ export function mcpInstallTools(options: McpInstallToolsOptions): ToolDefinition
   const search = defineTool({
     name: 'smithery_search',
     description:
-      'Search the Smithery registry of MCP servers. Returns up to 10 servers with their qualified names to install with mcp_install.',
+      'Search the Smithery registry of MCP servers. Returns up to 10 servers with their qualified names (what an admin installs).',
     emoji: '🔎',
     schema: z.object({
       query: z.string().min(1).max(200).describe('What the server should do, e.g. "weather".'),

@@ -1,4 +1,8 @@
-/** Model tools for OAuth of hosted MCP servers: start, complete, status, and manual tokens (admins). */
+/**
+ * Model tools for OAuth of hosted MCP servers: start, complete and manual tokens (admins only: authorizing connects
+ * the server for everyone, with the token of whoever signed in, as the `/mcp oauth_*` slash commands require), and
+ * status (everyone: it reads nothing secret).
+ */
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../tools/index.js';
 import type { McpOAuth } from './flow.js';
@@ -14,7 +18,8 @@ export function mcpOAuthTools(oauth: McpOAuth): ToolDefinition[] {
   const start = defineTool({
     name: 'mcp_oauth_start',
     description:
-      'Start OAuth authorization of a hosted (remote) MCP server: returns the link the user must open to grant access.',
+      'Admin only: start OAuth authorization of a hosted (remote) MCP server: returns the link the user must open to grant access.',
+    adminOnly: true,
     emoji: '🔑',
     schema: z.object({ server_name: serverName, redirect_uri: redirectUri }),
     async run(args, context) {
@@ -38,7 +43,8 @@ export function mcpOAuthTools(oauth: McpOAuth): ToolDefinition[] {
   const complete = defineTool({
     name: 'mcp_oauth_complete',
     description:
-      'Finish OAuth of a hosted MCP server with the authorization code the user pasted (or the whole redirect URL).',
+      'Admin only: finish OAuth of a hosted MCP server with the authorization code the user pasted (or the whole redirect URL).',
+    adminOnly: true,
     emoji: '🔑',
     schema: z.object({
       server_name: serverName,

@@ -208,7 +208,7 @@ export function formatSmitherySearch(query: string, result: SmitherySearchResult
   }
   lines.push(
     '',
-    'Install one with mcp_install: source "smithery:<name>" runs it locally (stdio); "smithery-hosted:<name>" connects to the hosted server (needs OAuth: mcp_oauth_start).',
+    'An admin can install one with mcp_install: source "smithery:<name>" runs it locally (stdio); "smithery-hosted:<name>" connects to the hosted server (needs OAuth: mcp_oauth_start).',
   );
   return lines.join('\n');
 }

@@ -38,7 +38,8 @@ async function oobCode(authorizationUrl: string): Promise<string> {
   return /<code id="code">([^<]+)<\/code>/.exec(page)![1]!;
 }
 
-const scope = { userId: 'u', conversationId: 'c', sessionId: 's', platform: 'discord', isAdmin: false };
+const member = { userId: 'u', conversationId: 'c', sessionId: 's', platform: 'discord', isAdmin: false };
+const admin = { ...member, userId: 'admin', isAdmin: true };
 
 describe('out-of-band OAuth', () => {
   it('authorizes with a pasted code through the model tools', async () => {
@@ -46,9 +47,19 @@ describe('out-of-band OAuth', () => {
     try {
       const registry = new ToolRegistry();
       for (const tool of mcpOAuthTools(harness.oauth)) registry.register(tool);
+      // Authorizing connects the server for everyone: a member is neither offered these tools nor may run them.
+      expect(registry.specs(member).map((s) => s.name)).toEqual(['mcp_oauth_status']);
+      for (const name of ['mcp_oauth_start', 'mcp_oauth_complete', 'mcp_oauth_set_token']) {
+        const refused = await registry.execute(
+          { name, arguments: '{"server_name":"weather","code":"x","access_token":"t"}' },
+          member,
+        );
+        expect(refused).toEqual({ content: `Error: the tool ${name} is only for admins.`, isError: true });
+      }
+      expect(await harness.oauth.status('weather')).toMatchObject({ authorized: false, pending: false });
       const started = await registry.execute(
         { name: 'mcp_oauth_start', arguments: '{"server_name":"weather"}' },
-        scope,
+        admin,
       );
       expect(started.content).toMatch(/mcp_oauth_complete/);
       const link = /https?:\/\/\S+\/authorize\?\S+/.exec(started.content)![0];
@@ -56,14 +67,17 @@ describe('out-of-band OAuth', () => {
       const code = await oobCode(link);
       const done = await registry.execute(
         { name: 'mcp_oauth_complete', arguments: JSON.stringify({ server_name: 'weather', code }) },
-        scope,
+        admin,
       );
       expect(done.content).toBe('"weather" is authorized and connected with 1 tools.');
       expect((await harness.manager.callTool('weather', 'weather', { city: 'Lima' })).content).toBe(
         'Sunny in Lima',
       );
-      // Set-token is for admins only.
-      expect(registry.specs(scope).map((s) => s.name)).not.toContain('mcp_oauth_set_token');
+      const status = await registry.execute(
+        { name: 'mcp_oauth_status', arguments: '{"server_name":"weather"}' },
+        member,
+      );
+      expect(status.content).toMatch(/Authorized: ✅/);
     } finally {
       await harness.close();
     }
