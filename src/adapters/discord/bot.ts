@@ -110,8 +110,12 @@ export class DiscordBot {
     this.queue = new ChannelQueue<Work>({
       run: (_channelId, items, info, signal) => this.runWork(items, info, signal),
       onQueued: (work, { position }) => void this.queuedNotice(work, position),
-      onError: (channelId, error) => {
-        this.log.error({ err: error, channelId }, 'a Discord reply failed');
+      onError: (channelId, error, items) => {
+        const ids = {
+          messageIds: items.map((w) => w.message.id),
+          userIds: items.map((w) => w.message.author.id),
+        };
+        this.log.error({ err: error, channelId, ...ids }, 'a Discord reply failed');
         this.emit({ type: 'error', where: 'reply', message: String(error) });
       },
     });
@@ -177,7 +181,7 @@ export class DiscordBot {
     client.on(Events.MessageCreate, (message) => {
       this.onMessage(message).catch((error) => {
         this.log.error(
-          { err: error, messageId: message.id, channelId: message.channelId },
+          { err: error, messageId: message.id, userId: message.author.id, channelId: message.channelId },
           'message handling failed',
         );
         this.emit({ type: 'error', where: 'message', message: String(error) });

@@ -19,7 +19,8 @@ export interface StartInfo {
 export interface ChannelQueueOptions<T> {
   run(channelId: string, items: T[], info: StartInfo, signal: AbortSignal): Promise<void>;
   onQueued?(item: T, info: QueuedInfo): void;
-  onError?(channelId: string, error: unknown): void;
+  /** A task threw (the items it was running are passed along for the log). */
+  onError?(channelId: string, error: unknown, items: T[]): void;
   now?: () => number;
 }
 
@@ -117,7 +118,11 @@ export class ChannelQueue<T> {
           controller.signal,
         );
       } catch (error) {
-        this.options.onError?.(channelId, error);
+        this.options.onError?.(
+          channelId,
+          error,
+          entries.map((e) => e.value),
+        );
       }
     })().finally(() => {
       this.running.delete(channelId);

@@ -17,8 +17,9 @@ import {
   displayNameOf,
   type HistoryCache,
 } from './context.js';
+import { failureNotice, messageContext } from './failures.js';
 import { asksToContinue } from './intake.js';
-import { subtextSend } from './notices.js';
+import { subtextReply, subtextSend } from './notices.js';
 import {
   type OutgoingFile,
   type RenderedReply,
@@ -62,7 +63,34 @@ export interface RespondOptions {
 export class Responder {
   constructor(private readonly deps: ResponderDeps) {}
 
+  /**
+   * Answers `items`; never throws. A failure before or around the engine (a Discord request refused, a bug) gets
+   * a short "Sorry, I ran into an error" line to the person and an error log naming the message, person and
+   * channel. Failures after a stop phrase or during shutdown stay quiet: the person was already told.
+   */
   async respond(items: readonly Message[], signal: AbortSignal, options: RespondOptions = {}): Promise<void> {
+    const anchor = items.at(-1) as Message;
+    try {
+      await this.answer(items, signal, options);
+    } catch (error) {
+      const context = {
+        ...messageContext(anchor),
+        ...(items.length > 1 ? { batch: items.map((m) => m.id) } : {}),
+      };
+      if (signal.aborted) {
+        this.deps.logger.debug({ err: error, ...context }, 'a cancelled Discord reply stopped with an error');
+        return;
+      }
+      this.deps.logger.error({ err: error, ...context }, 'could not answer a Discord message');
+      await subtextReply(anchor, failureNotice(error), this.deps.logger);
+    }
+  }
+
+  private async answer(
+    items: readonly Message[],
+    signal: AbortSignal,
+    options: RespondOptions,
+  ): Promise<void> {
     const anchor = items.at(-1) as Message;
     const first = items[0] as Message;
     const { settings } = this.deps;
@@ -151,8 +179,15 @@ export class Responder {
     const reply = await renderer.render(
       this.deps.engine.handle(inbound, { signal, onToolProgress: (text) => renderer.toolProgress(text) }),
     );
-    if (reply.error?.code === 'duplicate')
+    const error = reply.error;
+    if (error?.code === 'duplicate')
       this.deps.logger.info({ messageId: anchor.id }, 'message already answered; not answering twice');
+    else if (error && error.code !== 'aborted')
+      // The engine logged the cause; this line ties it to the Discord message (the person saw error.message).
+      this.deps.logger.warn(
+        { ...messageContext(anchor), code: error.code, error: error.message },
+        'a Discord reply ended with an error',
+      );
     this.deps.onReply?.(anchor, reply);
     return reply;
   }
