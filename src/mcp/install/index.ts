@@ -13,5 +13,5 @@ export {
   parseInstallSource,
   validateServerName,
 } from './source.js';
-export { mcpInstallTools } from './tools.js';
+export { MCP_INSTALL_TIMEOUT_MS, mcpInstallTools } from './tools.js';
 export { DEFAULT_TIMEOUTS, InstallError, type InstallTimeouts } from './types.js';

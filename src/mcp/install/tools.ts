@@ -12,6 +12,13 @@ export interface McpInstallToolsOptions {
   startServer: (name: string) => Promise<McpServerInfo>;
 }
 
+/**
+ * Time limit of one `mcp_install` from chat. A GitHub install may take clone (120 s) + dependency install (300 s) +
+ * build (300 s) + the test connection, each bounded by its own limit (DEFAULT_TIMEOUTS): the registry's 5-minute
+ * default would stop a slow but valid install part-way and leave the model with a half-done install.
+ */
+export const MCP_INSTALL_TIMEOUT_MS = 15 * 60_000;
+
 export function mcpInstallTools(options: McpInstallToolsOptions): ToolDefinition[] {
   const install = defineTool({
     name: 'mcp_install',
@@ -20,6 +27,7 @@ export function mcpInstallTools(options: McpInstallToolsOptions): ToolDefinition
       'Docker image (docker:<image>), local path (/path or ./path), smithery:<name> (runs locally) or smithery-hosted:<name> ' +
       '(hosted; then authorize with mcp_oauth_start). Admins only.',
     adminOnly: true,
+    timeoutMs: MCP_INSTALL_TIMEOUT_MS,
     emoji: '📦',
     schema: z.object({
       source: z.string().min(1).max(500).describe('What to install (see the description for the forms).'),
@@ -37,6 +45,10 @@ export function mcpInstallTools(options: McpInstallToolsOptions): ToolDefinition
           source: args.source,
           ...(args.name ? { name: args.name } : {}),
           installedBy: context.userId,
+          // Steps ("Cloning…", "Installing dependencies with npm…") are shown under the tool's status line.
+          onProgress: (event) => {
+            if (event.kind === 'step') context.progress?.(event.message);
+          },
           ...(context.signal ? { signal: context.signal } : {}),
         });
       } catch (error) {
