@@ -51,6 +51,43 @@ describe('Discord queue and stop phrases', () => {
     expect(w.llm.chatRequests()).toHaveLength(2);
   });
 
+  it('tells a DM that waits its queue position and when it starts; a stop phrase with nothing running says so', async () => {
+    w.llm.reset();
+    w.llm.script({ text: 'Slow answer.', delayMs: 1_000 }, 'Second answer.', 'Third answer.');
+    const dm = w.fake.dmChannel(w.aliceId);
+    w.fake.userSays(dm, w.aliceId, 'first question');
+    await waitUntil('the first LLM call', () => w.llm.chatRequests().length === 1);
+    const second = w.fake.userSays(dm, w.aliceId, 'second question');
+    const third = w.fake.userSays(dm, w.aliceId, 'third question');
+    const notice = (id: string, pattern: RegExp) =>
+      w.fake.waitForMessage(dm, (m) => m.replyToId === id && pattern.test(m.content));
+    expect((await notice(second, /queued/)).content).toBe('-# ⏳ busy, your request is queued (position 1)');
+    expect((await notice(third, /queued/)).content).toBe('-# ⏳ busy, your request is queued (position 2)');
+    // DMs are never batched: each queued request starts on its own, with its own notice.
+    expect((await notice(second, /▶️/)).content).toMatch(/^-# ▶️ starting your queued request \(waited \ds\)$/);
+    expect((await notice(third, /▶️/)).content).toMatch(/^-# ▶️ starting your queued request \(waited \ds\)$/);
+    await w.fake.waitForMessage(dm, (m) => m.content === 'Third answer.');
+    const order = w.fake
+      .messages(dm)
+      .filter((m) => m.authorId === w.botId)
+      .map((m) => m.content.replace(/\(waited \ds\)/, '(waited Ns)'));
+    expect(order.slice(-4)).toEqual([
+      '-# ▶️ starting your queued request (waited Ns)',
+      'Second answer.',
+      '-# ▶️ starting your queued request (waited Ns)',
+      'Third answer.',
+    ]);
+    expect(w.llm.chatRequests()).toHaveLength(3);
+
+    // The last task ends just after its text shows (the exchange is stored first).
+    await waitUntil('an idle queue', () => w.discord.bot.queueStats().activeTasks === 0);
+    const stop = w.fake.userSays(dm, w.aliceId, 'nevermind');
+    expect((await w.fake.waitForMessage(dm, (m) => m.replyToId === stop)).content).toBe(
+      '-# nothing was running',
+    );
+    expect(w.llm.chatRequests()).toHaveLength(3);
+  });
+
   it('a stop phrase cancels the running reply, and the channel works again afterwards', async () => {
     w.llm.reset();
     w.llm.script({ hang: true }, 'Back again.');
