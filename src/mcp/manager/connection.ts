@@ -7,10 +7,11 @@
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CachedMcpTool, McpServerConfig } from '../config/index.js';
+import { launchEnvironment } from './launch-env.js';
 import { maskSecrets, secretsOf } from './secrets.js';
 
 export interface ConnectOptions {
@@ -156,8 +157,8 @@ function buildTransport(config: McpServerConfig, options: ConnectOptions): Trans
     return new StdioClientTransport({
       command: config.command,
       args: config.args,
-      // A minimal inherited environment (PATH, HOME, …) plus the server's own variables: Clara's secrets stay out.
-      env: { ...getDefaultEnvironment(), ...config.env },
+      // A minimal inherited environment (PATH, HOME, …; DOCKER_* for docker) plus the server's own variables.
+      env: launchEnvironment(config),
       ...(config.cwd ? { cwd: config.cwd } : {}),
       stderr: 'pipe',
     });
