@@ -1,98 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  type AttachmentOptions,
-  type IncomingAttachment,
   isImageAttachment,
   isTextAttachment,
   readAttachments,
 } from '../../src/adapters/discord/attachments.js';
+import { attachment, attachmentServer, LIMITS, withStore } from './attachment-server.js';
 
-interface Route {
-  body: Buffer;
-  contentType: string;
-  /** Send without Content-Length (chunked), as a server hiding the real size would. */
-  chunked?: boolean;
-  status?: number;
-}
-
-const routes = new Map<string, Route>();
-const hits = new Map<string, number>();
-let server: Server;
-let base: string;
-
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    const path = request.url ?? '';
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    const route = routes.get(path);
-    if (!route) {
-      response.writeHead(404).end('not found');
-      return;
-    }
-    const headers: Record<string, string> = { 'content-type': route.contentType };
-    if (!route.chunked) headers['content-length'] = String(route.body.length);
-    response.writeHead(route.status ?? 200, headers);
-    if (!route.chunked) {
-      response.end(route.body);
-      return;
-    }
-    // Stream in 64 KB pieces so the client can stop early.
-    let offset = 0;
-    const pump = () => {
-      while (offset < route.body.length) {
-        const piece = route.body.subarray(offset, offset + 65536);
-        offset += piece.length;
-        if (!response.write(piece)) {
-          response.once('drain', pump);
-          return;
-        }
-      }
-      response.end();
-    };
-    response.on('error', () => undefined);
-    pump();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
-
-function serve(path: string, body: Buffer, contentType: string, extra: Partial<Route> = {}): string {
-  routes.set(path, { body, contentType, ...extra });
-  return `${base}${path}`;
-}
-
-function attachment(
-  name: string,
-  url: string,
-  size: number,
-  contentType?: string | null,
-): IncomingAttachment {
-  return { name, url, size, contentType };
-}
-
-const LIMITS: AttachmentOptions = {
-  maxImageDimension: 1568,
-  maxImageBytes: 4_194_304,
-  maxTextBytes: 100_000,
-  maxChars: 100_000,
-};
-
-function withStore(options: Partial<AttachmentOptions> = {}) {
-  const stored = new Map<string, Uint8Array>();
-  const save = async (name: string, bytes: Uint8Array) => {
-    stored.set(name, bytes);
-  };
-  return { stored, options: { ...LIMITS, save, ...options } };
-}
+const { serve, hits } = attachmentServer();
 
 const decode = (base64: string) => Buffer.from(base64, 'base64');
 
@@ -250,6 +166,11 @@ describe('readAttachments: images', () => {
     );
     expect(result.notes[0]).toMatch(/read_local_file/);
     expect(result.saved).toEqual(['huge.png']);
+    // The person is told too, without the model's tool names.
+    expect(result.notices).toHaveLength(1);
+    expect(result.notices[0]).toMatch(
+      /^📎 huge\.png: this image is still too large after resizing \(\d+ bytes; the limit is 2000 bytes\), so I couldn’t look at it\. It is saved in your files\.$/,
+    );
   });
 
   it('turns corrupt image bytes into a note and still saves them', async () => {
@@ -294,6 +215,9 @@ describe('readAttachments: images', () => {
     expect(result.notes).toEqual([
       '[Attachment: never.png] image too large (25.0 MB; the limit is 20.0 MB), so it was not downloaded or saved.',
     ]);
+    expect(result.notices).toEqual([
+      '📎 never.png: too large (25.0 MB; the limit is 20.0 MB), so I didn’t download or save it.',
+    ]);
     expect(hits.get('/never.png')).toBeUndefined();
     expect(result.saved).toEqual([]);
   });
@@ -313,112 +237,5 @@ describe('readAttachments: images', () => {
       '[Attachment: declared.bin] is larger than its reported size (3.0 MB; the download limit is 1.0 MB), so it was not downloaded or saved.',
     ]);
     expect(stored.size).toBe(0);
-  });
-});
-
-describe('readAttachments: text and other files', () => {
-  it('inlines UTF-8 and Latin-1 text and text/* content, in order, then the notes', async () => {
-    const utf8 = Buffer.from('héllo ✓ wörld\n', 'utf8');
-    const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2c, 0x31, 0x0a]); // "café,1\n" in Latin-1
-    const plain = Buffer.from('no extension but text/plain', 'utf8');
-    const zip = randomBytes(300);
-    const { options } = withStore();
-    const result = await readAttachments(
-      [
-        attachment('notes.md', serve('/notes.md', utf8, 'text/markdown'), utf8.length, 'text/markdown'),
-        attachment(
-          'archive.zip',
-          serve('/archive.zip', zip, 'application/zip'),
-          zip.length,
-          'application/zip',
-        ),
-        attachment('data.csv', serve('/data.csv', latin1, 'text/csv'), latin1.length, null),
-        attachment(
-          'README',
-          serve('/README', plain, 'text/plain'),
-          plain.length,
-          'text/plain; charset=utf-8',
-        ),
-      ],
-      options,
-    );
-    expect(result.text).toBe(
-      '\n\n--- File: notes.md ---\nhéllo ✓ wörld\n' +
-        '\n\n--- File: data.csv ---\ncafé,1\n' +
-        '\n\n--- File: README ---\nno extension but text/plain' +
-        '\n\n[Attachment: archive.zip] file (300 bytes) is not a text file or image, so its content is not shown. ' +
-        'It is saved: open it with the read_local_file tool (send_local_file sends it back).',
-    );
-    expect(result.saved).toEqual(['notes.md', 'archive.zip', 'data.csv', 'README']);
-  });
-
-  it('truncates long text to maxChars with a marker', async () => {
-    const long = Buffer.from('abcdefghij'.repeat(50), 'utf8');
-    const result = await readAttachments(
-      [attachment('long.txt', serve('/long.txt', long, 'text/plain'), long.length, 'text/plain')],
-      { ...LIMITS, maxChars: 120 },
-    );
-    expect(result.text).toBe(
-      `\n\n--- File: long.txt ---\n${'abcdefghij'.repeat(12)}\n[truncated: showing the first 120 of 500 characters]`,
-    );
-  });
-
-  it('keeps a too-big text file out of the prompt and points at read_local_file, even when the size lied', async () => {
-    const big = Buffer.from('x'.repeat(5000), 'utf8');
-    const { stored, options } = withStore({ maxTextBytes: 1000 });
-    const result = await readAttachments(
-      [
-        attachment('big.log', serve('/big.log', big, 'text/plain'), big.length, 'text/plain'),
-        attachment(
-          'small-claim.log',
-          serve('/small-claim.log', big, 'text/plain', { chunked: true }),
-          10,
-          null,
-        ),
-      ],
-      options,
-    );
-    expect(result.notes).toEqual([
-      '[Attachment: big.log] text file too large to include (5.0 KB; the limit is 1.0 KB). It is saved: open it with the read_local_file tool (send_local_file sends it back).',
-      '[Attachment: small-claim.log] text file too large to include (5.0 KB; the limit is 1.0 KB). It is saved: open it with the read_local_file tool (send_local_file sends it back).',
-    ]);
-    expect(result.text).not.toContain('--- File:');
-    expect(stored.get('small-claim.log')?.length).toBe(5000);
-  });
-
-  it('reports a failed save and a failed download as notes, never throwing', async () => {
-    const text = Buffer.from('content', 'utf8');
-    const result = await readAttachments(
-      [
-        attachment('ok.txt', serve('/ok.txt', text, 'text/plain'), text.length, 'text/plain'),
-        attachment('gone.txt', `${base}/missing`, 10, 'text/plain'),
-        attachment('refused.txt', 'http://127.0.0.1:1/refused.txt', 10, 'text/plain'),
-      ],
-      {
-        ...LIMITS,
-        save: async (name) => {
-          throw new Error(`disk full while writing ${name}`);
-        },
-      },
-    );
-    expect(result.text.startsWith('\n\n--- File: ok.txt ---\ncontent\n\n')).toBe(true);
-    expect(result.notes[0]).toBe(
-      '[Attachment: ok.txt] text file could not be saved (disk full while writing ok.txt).',
-    );
-    expect(result.notes[1]).toBe('[Attachment: gone.txt] could not be downloaded (HTTP 404).');
-    expect(result.notes[2]).toMatch(/^\[Attachment: refused\.txt\] could not be downloaded \(fetch failed/);
-    expect(result.saved).toEqual([]);
-  });
-
-  it('rejects when the caller aborts', async () => {
-    const text = Buffer.from('content', 'utf8');
-    const controller = new AbortController();
-    controller.abort(new Error('turn cancelled'));
-    await expect(
-      readAttachments([attachment('a.txt', serve('/a.txt', text, 'text/plain'), text.length, 'text/plain')], {
-        ...LIMITS,
-        signal: controller.signal,
-      }),
-    ).rejects.toThrow('turn cancelled');
   });
 });

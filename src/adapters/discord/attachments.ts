@@ -4,7 +4,8 @@
  * - images (PNG, JPEG, GIF, WebP by content type or extension) are sized for vision (see images.ts);
  * - text files are decoded (UTF-8, Latin-1 fallback, UTF-16 with a BOM) and inlined, cut to `maxChars`;
  * - text files over `maxTextBytes` and all other files get a note that they are saved for the file tools.
- * Nothing here throws for a bad attachment; every problem becomes a note. Only an aborted `signal` rejects.
+ * Nothing here throws for a bad attachment; every problem becomes a note for the model and a short line for the
+ * person (`notices`: too large, not readable, not downloaded, not saved). Only an aborted `signal` rejects.
  */
 import type { ImageInput } from '../../domain/index.js';
 import { prepareImage } from './images.js';
@@ -42,6 +43,8 @@ export interface AttachmentResult {
   notes: string[];
   /** Names passed to `save` successfully. */
   saved: string[];
+  /** For the person, one per problem attachment: `📎 NAME: what happened` (too large, unreadable, not saved). */
+  notices: string[];
 }
 
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 20_000_000;
@@ -94,6 +97,7 @@ export function isTextAttachment(attachment: Pick<IncomingAttachment, 'name' | '
 interface Outcome {
   block?: string;
   note?: string;
+  notice?: string;
   image?: ImageInput;
   saved?: string;
 }
@@ -120,34 +124,41 @@ export async function readAttachments(
     images: outcomes.flatMap((outcome) => (outcome.image ? [outcome.image] : [])),
     notes,
     saved: outcomes.flatMap((outcome) => (outcome.saved ? [outcome.saved] : [])),
+    notices: outcomes.flatMap((outcome) => (outcome.notice ? [outcome.notice] : [])),
   };
 }
 
 async function readOne(attachment: IncomingAttachment, options: AttachmentOptions): Promise<Outcome> {
   const { name } = attachment;
-  const note = (text: string, saved?: string): Outcome => ({ note: `[Attachment: ${name}] ${text}`, saved });
+  /** `text` tells the model; `told` tells the person. */
+  const note = (text: string, told: string, saved?: string): Outcome => ({
+    note: `[Attachment: ${name}] ${text}`,
+    notice: `📎 ${name}: ${told}`,
+    saved,
+  });
+  const cannotRead = 'I can only read text files and images, so I didn’t read this one.';
   const maxDownload = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
   const image = isImageAttachment(attachment);
   const text = !image && isTextAttachment(attachment);
   const kind = image ? 'image' : 'file';
 
   if (attachment.size > maxDownload) {
+    const sizes = `${formatBytes(attachment.size)}; the limit is ${formatBytes(maxDownload)}`;
     return note(
-      `${kind} too large (${formatBytes(attachment.size)}; the limit is ${formatBytes(maxDownload)}), ` +
-        'so it was not downloaded or saved.',
+      `${kind} too large (${sizes}), so it was not downloaded or saved.`,
+      `too large (${sizes}), so I didn’t download or save it.`,
     );
   }
   const inlineText = text && attachment.size <= options.maxTextBytes;
   if (!image && !inlineText && !options.save) {
-    return note(
-      text
-        ? `text file too large to include (${formatBytes(attachment.size)}; the limit is ${formatBytes(options.maxTextBytes)}).`
-        : 'file received; its content is not shown (not a text file or image).',
-    );
+    const sizes = `${formatBytes(attachment.size)}; the limit is ${formatBytes(options.maxTextBytes)}`;
+    return text
+      ? note(`text file too large to include (${sizes}).`, `too large for me to read (${sizes}).`)
+      : note('file received; its content is not shown (not a text file or image).', cannotRead);
   }
 
   const download = await downloadCapped(attachment.url, maxDownload, options);
-  if (!download.ok) return note(download.reason);
+  if (!download.ok) return note(download.reason, `it ${download.reason}`);
   const bytes = download.bytes;
 
   let saved: string | undefined;
@@ -165,6 +176,7 @@ async function readOne(attachment: IncomingAttachment, options: AttachmentOption
     : saveProblem
       ? `It ${saveProblem}.`
       : 'It was not saved.';
+  const toldSaved = saved ? ' It is saved in your files.' : saveProblem ? ` It ${saveProblem}.` : '';
 
   if (image) {
     const prepared = await prepareImage(bytes, {
@@ -172,32 +184,46 @@ async function readOne(attachment: IncomingAttachment, options: AttachmentOption
       maxBytes: options.maxImageBytes,
     });
     if (!prepared.ok)
-      return note(`${prepared.reason}, so it was not sent to the model. ${whereSaved}`, saved);
+      return note(
+        `${prepared.reason}, so it was not sent to the model. ${whereSaved}`,
+        `this image ${prepared.reason}, so I couldn’t look at it.${toldSaved}`,
+        saved,
+      );
     const input: ImageInput = {
       name,
       mediaType: prepared.image.mediaType,
       base64: Buffer.from(prepared.image.bytes).toString('base64'),
     };
-    return saveProblem ? { image: input, ...note(`image ${saveProblem}.`) } : { image: input, saved };
+    return saveProblem
+      ? { image: input, ...note(`image ${saveProblem}.`, `I can see it, but it ${saveProblem}.`) }
+      : { image: input, saved };
   }
 
   if (text) {
     if (bytes.length > options.maxTextBytes) {
-      const limit = formatBytes(options.maxTextBytes);
+      const sizes = `${formatBytes(bytes.length)}; the limit is ${formatBytes(options.maxTextBytes)}`;
       return note(
-        `text file too large to include (${formatBytes(bytes.length)}; the limit is ${limit}). ${whereSaved}`,
+        `text file too large to include (${sizes}). ${whereSaved}`,
+        `too large for me to read (${sizes}).${toldSaved}${saved ? ' Ask me to open it if you need it.' : ''}`,
         saved,
       );
     }
     const decoded = decodeAttachmentText(bytes);
     if (decoded === null)
-      return note(`is named like a text file but holds binary data. ${whereSaved}`, saved);
+      return note(
+        `is named like a text file but holds binary data. ${whereSaved}`,
+        `it is named like a text file but holds binary data, so I couldn’t read it.${toldSaved}`,
+        saved,
+      );
     const block = `\n\n--- File: ${name} ---\n${truncateChars(decoded, options.maxChars)}`;
-    return saveProblem ? { block, ...note(`text file ${saveProblem}.`) } : { block, saved };
+    return saveProblem
+      ? { block, ...note(`text file ${saveProblem}.`, `I read it, but it ${saveProblem}.`) }
+      : { block, saved };
   }
 
   return note(
     `file (${formatBytes(bytes.length)}) is not a text file or image, so its content is not shown. ${whereSaved}`,
+    `${cannotRead}${saved ? ' It is saved, so my file tools can still open it.' : toldSaved}`,
     saved,
   );
 }

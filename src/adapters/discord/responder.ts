@@ -95,6 +95,14 @@ export class Responder {
     const first = items[0] as Message;
     const { settings } = this.deps;
     const read = await Promise.all(items.map((m) => this.attachmentsOf(m, signal)));
+    // Attachments Clara could not use: the person hears it from her directly, not only if the model says so.
+    await Promise.all(
+      items.map((m, i) => {
+        const notices = read[i]?.notices ?? [];
+        if (notices.length === 0) return undefined;
+        return subtextReply(m, notices.join('\n-# ').slice(0, 1900), this.deps.logger);
+      }),
+    );
     const images = read.flatMap((r) => r.images);
     const batches = chunkImages(images, settings.maxImagesPerRequest);
     const content =
@@ -199,7 +207,7 @@ export class Responder {
       size: a.size,
       contentType: a.contentType,
     }));
-    if (list.length === 0) return { text: '', images: [], notes: [], saved: [] };
+    if (list.length === 0) return { text: '', images: [], notes: [], saved: [], notices: [] };
     const { settings, saveAttachment } = this.deps;
     const owner = { userId: `discord-${message.author.id}`, channelId: message.channelId };
     return readAttachments(list, {

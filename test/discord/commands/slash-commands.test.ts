@@ -191,6 +191,17 @@ describe('Discord slash commands', { timeout: 60_000 }, () => {
     const status = await h.answer(h.slash('ors status', {}, h.users.member), /Proactive/);
     expect(status.embed.description).toContain('not available in this build');
     expect(status.embed.fields?.find((f) => f.name === 'Channel')?.value).toBe(`<#${alerts}>`);
+
+    const refused = await h.answer(h.slash('ors disable', {}, h.users.member));
+    expect(refused.embed.title).toBe('❌ Permission denied');
+    expect((await app.db.repos.guildConfigs.get(h.guild.id))?.orsEnabled).toBe(true);
+    await h.answer(h.slash('ors disable', {}, h.users.admin), /Proactive messages disabled/);
+    expect(await app.db.repos.guildConfigs.get(h.guild.id)).toMatchObject({
+      orsEnabled: false,
+      orsChannelId: alerts,
+    });
+    const rows = await audits('/ors disable', 2);
+    expect(rows.map((r) => r.result)).toEqual(['ok', 'denied']);
   });
 
   it('/sandbox says plainly that there is no sandbox, and still stores the mode', async () => {
