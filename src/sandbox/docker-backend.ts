@@ -8,17 +8,26 @@ import Dockerode from 'dockerode';
 import { KeyedLock } from '../util/index.js';
 import { describeDocker } from './docker-connection.js';
 import { containerSpec, ensureImage, safeUserId } from './docker-container.js';
-import { dockerMessage, type ExecOutcome, isStatus, runExec } from './docker-exec.js';
-import { putInternalFile, readContainerFile, writeContainerFile } from './docker-files.js';
+import { toSandboxError, unreachableReason } from './docker-errors.js';
+import { type ExecOutcome, isStatus, runExec } from './docker-exec.js';
+import {
+  putInternalFile,
+  readContainerFile,
+  resolveInContainer,
+  writeContainerFile,
+} from './docker-files.js';
+import { installInContainer } from './docker-install.js';
 import { execResult } from './docker-result.js';
+import { containerUsage } from './docker-stats.js';
 import { DEFAULT_MAX_OUTPUT_CHARS } from './output.js';
-import { checkPackageSpec, normalisePackageName, parseFreeze } from './packages.js';
+import { checkPackageSpec } from './packages.js';
 import {
   type Availability,
   type ExecResult,
   type RunOptions,
   type SandboxBackend,
   SandboxError,
+  type SessionDetails,
   WORKSPACE,
 } from './types.js';
 import { unzipCommand } from './unzip-command.js';
@@ -108,23 +117,12 @@ export class DockerBackend implements SandboxBackend {
   }
 
   private unreachable(error: unknown): string {
-    const denied = (error as { code?: string }).code === 'EACCES';
-    const fix = denied
-      ? 'Give the user running Clara access to the Docker socket (e.g. add it to the docker group).'
-      : 'Start Docker or point DOCKER_HOST at it.';
-    return `Docker is not reachable at ${this.where} (${dockerMessage(error)}). ${fix}`;
+    return unreachableReason(this.where, error);
   }
 
   /** Docker call failures that mean "no daemon" become `unavailable`; others pass through. */
   private wrap(error: unknown): never {
-    if (error instanceof SandboxError) throw error;
-    const code = (error as { code?: string }).code ?? '';
-    if (
-      ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(code)
-    ) {
-      throw new SandboxError('unavailable', this.unreachable(error));
-    }
-    throw new SandboxError('backend', `Docker failed: ${dockerMessage(error)}`);
+    return toSandboxError(this.where, error);
   }
 
   private async ensureImage(): Promise<void> {
@@ -238,62 +236,44 @@ export class DockerBackend implements SandboxBackend {
   }
 
   async installPackage(userId: string, spec: string, options: RunOptions): Promise<ExecResult> {
-    const requirement = checkPackageSpec(spec);
-    const name = normalisePackageName(requirement);
-    return this.withContainer(userId, async (container, session) => {
-      if (!session.installed) {
-        const listed = await this.exec(
-          userId,
-          container,
-          session,
-          ['python3', '-m', 'pip', 'list', '--format=freeze'],
-          { timeoutMs: 60_000 },
-        );
-        session.installed = new Set(listed.exitCode === 0 ? parseFreeze(listed.stdout) : []);
-      }
-      const exact = /[=<>!~]/.test(requirement);
-      if (session.installed.has(name) && !exact) {
-        return { ok: true, output: `${name} is already installed.`, durationMs: 0 };
-      }
-      if (this.network === 'none') {
-        return {
-          ok: false,
-          output: '',
-          error:
-            `Cannot install ${requirement}: the sandbox has no network (DOCKER_SANDBOX_NETWORK=none). ` +
-            'Ask the admin to set DOCKER_SANDBOX_NETWORK=bridge, or use a DOCKER_SANDBOX_IMAGE that includes it.',
-          durationMs: 0,
-        };
-      }
-      const outcome = await this.exec(
-        userId,
-        container,
+    checkPackageSpec(spec);
+    return this.withContainer(userId, (container, session) =>
+      installInContainer(
+        (cmd, runOptions) => this.exec(userId, container, session, cmd, runOptions),
         session,
-        ['python3', '-m', 'pip', 'install', '-q', requirement],
+        spec,
+        this.network,
         options,
-      );
-      const result = execResult(outcome, options.timeoutMs, true);
-      if (result.ok) {
-        session.installed.add(name);
-        return {
-          ...result,
-          output: `Installed ${requirement}.${result.output === '(no output)' ? '' : `\n${result.output}`}`,
-        };
-      }
-      return result;
-    });
+      ),
+    );
   }
 
   async readFile(userId: string, path: string): Promise<Uint8Array> {
     workspacePath(path);
-    return this.withContainer(userId, (container) => readContainerFile(container, path, this.maxFileBytes));
+    return this.withContainer(userId, async (container, session) => {
+      const real = await this.resolve(userId, container, session, path, 'read');
+      return readContainerFile(container, real, this.maxFileBytes);
+    });
   }
 
   async writeFile(userId: string, path: string, content: Uint8Array): Promise<void> {
     workspacePath(path);
-    return this.withContainer(userId, async (container) => {
-      await writeContainerFile(container, path, content, this.maxFileBytes);
+    return this.withContainer(userId, async (container, session) => {
+      const real = await this.resolve(userId, container, session, path, 'written');
+      await writeContainerFile(container, real, content, this.maxFileBytes);
     });
+  }
+
+  /** `path` resolved through its links inside the container; refused when it leads out of the workspace. */
+  private resolve(
+    userId: string,
+    container: Dockerode.Container,
+    session: Session,
+    path: string,
+    doing: 'read' | 'written',
+  ): Promise<string> {
+    const run = (cmd: string[]) => this.exec(userId, container, session, cmd, { timeoutMs: LIST_TIMEOUT_MS });
+    return resolveInContainer(run, path, doing);
   }
 
   async listFiles(userId: string, path: string): Promise<ExecResult> {
@@ -314,6 +294,27 @@ export class DockerBackend implements SandboxBackend {
     return this.withContainer(userId, async (container, session) =>
       execResult(await this.exec(userId, container, session, cmd, options), options.timeoutMs, true),
     );
+  }
+
+  /** Starts the person's container now (the sandbox service's `/create`). */
+  async prepare(userId: string): Promise<void> {
+    await this.withContainer(userId, async () => undefined);
+  }
+
+  /** The person's container id and its live memory/CPU numbers (nulls when there is no container yet). */
+  async sessionDetails(userId: string): Promise<SessionDetails> {
+    const session = this.sessions.get(userId);
+    if (!session) return { containerId: null, memoryMb: null, cpuPercent: null };
+    const usage = await containerUsage(this.docker.getContainer(session.containerId)).catch(() => ({
+      memoryMb: null,
+      cpuPercent: null,
+    }));
+    return { containerId: session.containerId, ...usage };
+  }
+
+  async engineVersion(): Promise<string | null> {
+    const version = (await this.docker.version()) as { Version?: string };
+    return version.Version ?? null;
   }
 
   destroy(userId: string): Promise<void> {

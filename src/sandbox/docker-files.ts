@@ -1,12 +1,14 @@
 /**
  * Files in a sandbox container through the Docker archive API (no shell involved): writing sends a one-file tar to
  * `PUT /containers/{id}/archive?path=/workspace`, reading takes the tar of `GET …/archive?path=<file>` with a size
- * cap. Symbolic links are followed only while they stay inside the workspace.
+ * cap. Symbolic links are followed only while they stay inside the workspace: before either, the path is resolved
+ * inside the container (every component, so a linked folder in the middle counts as much as a linked file at the
+ * end) and refused when it leads out of `/workspace`.
  */
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { dockerMessage, isStatus } from './docker-exec.js';
+import { dockerMessage, type ExecOutcome, isStatus } from './docker-exec.js';
 import { tarFile, untar } from './tar.js';
 import { SandboxError, WORKSPACE } from './types.js';
 import { relativeToWorkspace, workspacePath } from './workspace-path.js';
@@ -37,6 +39,37 @@ async function readCapped(stream: Readable, maxBytes: number, path: string): Pro
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** os.path.realpath: resolves every symbolic link on the way; missing components are kept as they are. */
+const RESOLVE = 'import os, sys\nsys.stdout.write(os.path.realpath(sys.argv[1]))';
+
+/**
+ * `path` (relative or under /workspace) resolved through the links in the container, checked to stay inside the
+ * workspace. `run` executes an argument array in the person's container.
+ */
+export async function resolveInContainer(
+  run: (cmd: string[]) => Promise<ExecOutcome>,
+  path: string,
+  doing: 'read' | 'written',
+): Promise<string> {
+  const target = workspacePath(path);
+  const outcome = await run(['python3', '-I', '-S', '-c', RESOLVE, target]);
+  const real = outcome.stdout;
+  if (outcome.exitCode !== 0 || !real.startsWith('/')) {
+    const why = outcome.stderr.trim().split('\n').at(-1) || `exit code ${outcome.exitCode ?? 'unknown'}`;
+    throw new SandboxError(
+      outcome.stopped === 'lost' ? 'unavailable' : 'backend',
+      `Could not check the path ${target} in the sandbox (${why}).`,
+    );
+  }
+  if (real !== WORKSPACE && !real.startsWith(`${WORKSPACE}/`)) {
+    throw new SandboxError(
+      'invalid_path',
+      `${target} leads out of the workspace through a symbolic link (it resolves to ${real}), so it cannot be ${doing}.`,
+    );
+  }
+  return real;
 }
 
 export async function writeContainerFile(

@@ -27,6 +27,15 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+/** One person's sandbox as a backend sees it now (the sandbox service's `/status`). */
+export interface SessionDetails {
+  /** The real container id (Docker); null when there is no container (yet) or the backend has none. */
+  containerId: string | null;
+  /** Memory in use, in MB, and CPU share, in %, from the engine's live numbers; null when unknown. */
+  memoryMb: number | null;
+  cpuPercent: number | null;
+}
+
 /** Why a backend cannot be used right now, in words a person can act on. */
 export type Availability = { ok: true } | { ok: false; reason: string };
 
@@ -52,6 +61,12 @@ export interface SandboxBackend {
   destroy(userId: string): Promise<void>;
   /** Live numbers for status displays. */
   stats(): Promise<Record<string, unknown>>;
+  /** Creates the person's sandbox now instead of on first use (the service's `/create`); optional. */
+  prepare?(userId: string): Promise<void>;
+  /** The person's container and its live usage; optional (backends without containers leave it out). */
+  sessionDetails?(userId: string): Promise<SessionDetails>;
+  /** The version of the engine behind the backend (Docker's `/version`), for the service's `/info`; optional. */
+  engineVersion?(): Promise<string | null>;
   /** Stops idle timers and removes what the backend created. */
   close(): Promise<void>;
 }

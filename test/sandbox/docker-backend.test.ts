@@ -2,11 +2,12 @@
  * The local Docker sandbox backend against the wire-level fake Docker engine (test/support/fake-docker.ts): the
  * real dockerode client, real processes behind each exec, real files.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DockerBackend, dockerConnection, SandboxError, safeUserId } from '../../src/sandbox/index.js';
 import { type FakeDocker, startFakeDocker } from '../support/fake-docker.js';
+import { processesWith } from './service-harness.js';
 
 const USER = 'discord-123';
 const RUN = { timeoutMs: 20_000 };
@@ -117,20 +118,16 @@ describe('DockerBackend', () => {
   });
 
   it('stops an endless loop at its time limit and kills the process', async () => {
-    const result = await backend.runPython(
-      USER,
-      'import os, time\nopen("pid", "w").write(str(os.getpid()))\nwhile True: time.sleep(0.05)',
-      { timeoutMs: 1_500 },
-    );
+    // The loop re-executes itself with a unique marker in its command line, so the host can find it by name.
+    const marker = `clara-endless-${randomUUID()}`;
+    const code = `import os\nos.execvp("python3", ["python3", "-c", "import time\\nwhile True: time.sleep(0.05)", "${marker}"])`;
+    const run = backend.runPython(USER, code, { timeoutMs: 1_500 });
+    // Control: while it runs, the loop is visible from the host.
+    while ((await processesWith(marker)).length === 0) await new Promise((r) => setTimeout(r, 20));
+    const result = await run;
     expect(result).toMatchObject({ ok: false, timedOut: true });
     expect(result.error).toBe('Timed out after 1.5 s: the run was stopped.');
-    const pid = Number(
-      readFileSync(
-        join(docker.volumePath(`clara-sandbox-${safeUserId('discord-123')}-workspace`), 'pid'),
-        'utf8',
-      ),
-    );
-    expect(() => process.kill(pid, 0)).toThrow();
+    expect(await processesWith(marker)).toEqual([]);
     // The container still works afterwards.
     expect((await backend.runShell(USER, 'echo ok', RUN)).output).toBe('ok\n');
   });
@@ -186,6 +183,35 @@ describe('DockerBackend', () => {
     expect(Buffer.from(await backend.readFile(USER, 'in')).toString()).toBe('secret\n');
     await expect(backend.readFile(USER, 'missing.txt')).rejects.toMatchObject({ code: 'not_found' });
     await expect(backend.readFile(USER, '.')).rejects.toMatchObject({ code: 'invalid_path' });
+  });
+
+  it('refuses a linked folder anywhere in the path that leads out; links that stay inside are followed', async () => {
+    await backend.runShell(
+      USER,
+      'ln -s /etc d && mkdir -p real/sub && echo inner > real/sub/f.txt && ln -s real/sub inside && ln -s ../.. up',
+      RUN,
+    );
+    for (const path of ['d/hostname', 'd/passwd', '/workspace/d/os-release', 'up/etc/hostname']) {
+      await expect(backend.readFile(USER, path)).rejects.toMatchObject({
+        code: 'invalid_path',
+        message: expect.stringContaining('leads out of the workspace through a symbolic link'),
+      });
+    }
+    await expect(backend.writeFile(USER, 'd/evil-clara-test', Buffer.from('x'))).rejects.toMatchObject({
+      code: 'invalid_path',
+      message: expect.stringMatching(/resolves to \/etc\/evil-clara-test\), so it cannot be written/),
+    });
+    await expect(backend.writeFile(USER, 'd/sub/x', Buffer.from('x'))).rejects.toMatchObject({
+      code: 'invalid_path',
+    });
+    expect(Buffer.from(await backend.readFile(USER, 'inside/f.txt')).toString()).toBe('inner\n');
+    await backend.writeFile(USER, 'inside/new.txt', Buffer.from('through a link inside'));
+    expect((await backend.runShell(USER, 'cat real/sub/new.txt', RUN)).output).toBe('through a link inside');
+    // Nothing reached a host path through the links.
+    expect(existsSync('/etc/evil-clara-test')).toBe(false);
+    expect(
+      docker.find('PUT', /\/archive$/).every((r) => r.query.path === '/workspace' || r.query.path === '/tmp'),
+    ).toBe(true);
   });
 
   it('refuses files over the read limit', async () => {

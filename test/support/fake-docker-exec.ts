@@ -1,33 +1,96 @@
 /**
- * The process side of the fake Docker engine: a container is a folder on this machine (its `/workspace` and `/tmp`
- * are host folders, `/workspace` on a per-volume folder when the container binds a named volume), and an exec runs
- * its argument array for real as a child process, with `/workspace` and `/tmp` rewritten to those folders in argv,
- * working directory and environment (and rewritten back in the output); paths written inside a script file are
- * not rewritten, so test code uses relative paths (the working directory is /workspace). Output is sent in Docker's multiplexed
- * format: an 8-byte header (stream 1 = stdout, 2 = stderr, big-endian length) before each chunk.
+ * The process side of the fake Docker engine. A container is a few folders of the fake's temp root — its
+ * `/workspace` (the named volume's folder when it binds one), `/tmp` and `/usr/local` (its writable layer for pip
+ * installs) — and everything it runs (execs, and the tar behind the archive endpoints) runs inside a bubblewrap
+ * sandbox that shows exactly those folders at those paths, the host's `/usr` (plus `/bin`, `/lib` …) and a few
+ * loader/SSL files of `/etc` read-only as its "image", and nothing else of the host. Paths are never rewritten or
+ * resolved on the host: a symbolic link to `/etc` inside a container leads to the sandbox's own (nearly empty)
+ * `/etc`, never to the host's, just as a real container's links resolve inside its root. Writes outside the
+ * mounted folders land in a per-process tmpfs and vanish. Namespaces: user, pid, ipc, uts, cgroup, mount, and the
+ * network unless the container was created with a network other than `none`.
+ *
+ * Output is sent in Docker's multiplexed format: an 8-byte header (stream 1 = stdout, 2 = stderr, big-endian
+ * length) before each chunk.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 
-export interface PathMap {
-  /** Container path prefix → host folder, e.g. `/workspace` → `/tmp/fake-docker-x/vol-a`. */
-  readonly mounts: ReadonlyArray<{ container: string; host: string }>;
+/** What one fake container is made of. */
+export interface ContainerView {
+  /** Host folder shown at /workspace. */
+  workspace: string;
+  /** Host folder shown at /tmp. */
+  tmp: string;
+  /** Host folder shown at /usr/local (the container's own, writable). */
+  local: string;
+  /** Share the host network (a container created with NetworkMode other than none). */
+  network: boolean;
+  hostname: string;
 }
 
-const PREFIX = /(?<![\w./-])\/(workspace|tmp)(?=\/|$|[^\w.-])/g;
+export const BWRAP = existsSync('/usr/bin/bwrap') ? '/usr/bin/bwrap' : 'bwrap';
 
-export function toHost(map: PathMap, value: string): string {
-  return value.replace(
-    PREFIX,
-    (whole, top: string) => map.mounts.find((m) => m.container === `/${top}`)?.host ?? whole,
-  );
-}
+/** PATH and HOME of a Debian-based image (python:3.12-slim sets the same). */
+export const IMAGE_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root'];
 
-export function toContainer(map: PathMap, value: string): string {
-  let out = value;
-  for (const mount of [...map.mounts].sort((a, b) => b.host.length - a.host.length)) {
-    out = out.split(mount.host).join(mount.container);
+const SYSTEM_LINKS = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
+const ETC = [
+  '/etc/alternatives',
+  '/etc/ld.so.cache',
+  '/etc/ld.so.conf',
+  '/etc/ld.so.conf.d',
+  '/etc/localtime',
+  '/etc/python3',
+  '/etc/python3.11',
+  '/etc/python3.12',
+  '/etc/ssl',
+  '/etc/ca-certificates',
+];
+const ETC_NETWORK = ['/etc/resolv.conf', '/etc/hosts', '/etc/nsswitch.conf', '/etc/host.conf'];
+
+function systemArgs(): string[] {
+  const args = ['--ro-bind', '/usr', '/usr'];
+  for (const dir of SYSTEM_LINKS) {
+    let info: ReturnType<typeof lstatSync> | undefined;
+    try {
+      info = lstatSync(dir);
+    } catch {
+      continue;
+    }
+    if (info.isSymbolicLink()) args.push('--symlink', readlinkSync(dir), dir);
+    else if (info.isDirectory()) args.push('--ro-bind', dir, dir);
   }
-  return out;
+  return args;
+}
+
+/** The bwrap command line that runs `argv` inside the container. */
+export function viewArgs(
+  view: ContainerView,
+  options: { argv: string[]; workingDir: string; env: string[] },
+): string[] {
+  const args = [
+    '--unshare-all',
+    ...(view.network ? ['--share-net'] : []),
+    '--die-with-parent',
+    '--cap-drop',
+    'ALL',
+    '--hostname',
+    view.hostname,
+    ...systemArgs(),
+  ];
+  for (const file of [...ETC, ...(view.network ? ETC_NETWORK : [])]) {
+    if (existsSync(file)) args.push('--ro-bind', file, file);
+  }
+  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/root');
+  args.push('--bind', view.tmp, '/tmp', '--bind', view.workspace, '/workspace');
+  if (existsSync('/usr/local')) args.push('--bind', view.local, '/usr/local');
+  args.push('--chdir', options.workingDir, '--clearenv');
+  for (const entry of options.env) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) args.push('--setenv', entry.slice(0, eq), entry.slice(eq + 1));
+  }
+  args.push('--', ...options.argv);
+  return args;
 }
 
 export function frame(stream: 1 | 2, payload: Buffer): Buffer {
@@ -39,41 +102,25 @@ export function frame(stream: 1 | 2, payload: Buffer): Buffer {
 
 export interface RunningExec {
   child: ChildProcess;
-  /** Resolves with the exit code (null when killed by a signal, as 128 + signal number is reported instead). */
+  /** Resolves with the exit code (128 + signal number when the command was killed by a signal). */
   done: Promise<number>;
   kill(): void;
 }
 
 const SIGNALS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2, SIGPIPE: 13 };
 
-/** Runs `argv` with container paths mapped; every output chunk goes to `write` as a frame. */
-export function runProcess(
-  map: PathMap,
-  options: { argv: string[]; workingDir: string; env: string[] },
-  write: (chunk: Buffer) => void,
+/** Spawns `argv` inside the container; the caller wires its stdio. */
+export function spawnInside(
+  view: ContainerView,
+  options: { argv: string[]; workingDir: string; env: string[]; stdin?: boolean },
 ): RunningExec {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  for (const entry of options.env) {
-    const eq = entry.indexOf('=');
-    if (eq > 0) env[entry.slice(0, eq)] = toHost(map, entry.slice(eq + 1));
-  }
-  const [command, ...args] = options.argv.map((arg) => toHost(map, arg));
-  const child = spawn(command ?? 'false', args, {
-    cwd: toHost(map, options.workingDir),
-    env,
+  const child = spawn(BWRAP, viewArgs(view, options), {
+    // Its own process group: killing the group takes bwrap down, and with it the whole pid namespace.
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
-  const send = (stream: 1 | 2) => (chunk: Buffer) =>
-    write(frame(stream, Buffer.from(toContainer(map, chunk.toString('latin1')), 'latin1')));
-  child.stdout?.on('data', send(1));
-  child.stderr?.on('data', send(2));
   const done = new Promise<number>((resolve) => {
-    child.on('error', (error) => {
-      write(frame(2, Buffer.from(`OCI runtime exec failed: ${error.message}\n`)));
-      resolve(127);
-    });
+    child.on('error', () => resolve(127));
     child.on('close', (code, signal) => resolve(code ?? 128 + (SIGNALS[signal ?? ''] ?? 9)));
   });
   return {
@@ -88,4 +135,19 @@ export function runProcess(
       }
     },
   };
+}
+
+/** Runs an exec's `argv` in the container; every output chunk goes to `write` as a frame. */
+export function runProcess(
+  view: ContainerView,
+  options: { argv: string[]; workingDir: string; env: string[] },
+  write: (chunk: Buffer) => void,
+): RunningExec {
+  const running = spawnInside(view, options);
+  running.child.stdout?.on('data', (chunk: Buffer) => write(frame(1, chunk)));
+  running.child.stderr?.on('data', (chunk: Buffer) => write(frame(2, chunk)));
+  running.child.on('error', (error) => {
+    write(frame(2, Buffer.from(`OCI runtime exec failed: ${error.message}\n`)));
+  });
+  return running;
 }

@@ -1,6 +1,6 @@
 /** Types and small HTTP helpers of the fake Docker engine (`fake-docker.ts`). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { PathMap, RunningExec } from './fake-docker-exec.js';
+import type { ContainerView, RunningExec } from './fake-docker-exec.js';
 
 export interface RecordedRequest {
   method: string;
@@ -16,8 +16,35 @@ export interface FakeContainer {
   /** The create body as received. */
   config: Record<string, unknown>;
   running: boolean;
-  map: PathMap;
+  /** The folders it is made of (see fake-docker-exec.ts). */
+  view: ContainerView;
+  /** What `GET /containers/{id}/stats` reports; tests may change it. */
+  usage: ContainerUsage;
 }
+
+/** Resource numbers of a fake container, in Docker's units (bytes, nanoseconds). */
+export interface ContainerUsage {
+  memoryBytes: number;
+  /** Page cache Docker subtracts from `usage` (cgroup v2 `inactive_file`). */
+  inactiveFileBytes: number;
+  /** `cpu_stats` and `precpu_stats`: the container's and the host's CPU time, now and one sample earlier. */
+  cpuTotalNs: number;
+  preCpuTotalNs: number;
+  systemCpuNs: number;
+  preSystemCpuNs: number;
+  onlineCpus: number;
+}
+
+/** 48 MiB in use (64 MiB minus 16 MiB of page cache); 0.2 s of CPU over 1 s of host time on 2 CPUs = 40 %. */
+export const DEFAULT_USAGE: Readonly<ContainerUsage> = {
+  memoryBytes: 64 * 1024 * 1024,
+  inactiveFileBytes: 16 * 1024 * 1024,
+  cpuTotalNs: 1_200_000_000,
+  preCpuTotalNs: 1_000_000_000,
+  systemCpuNs: 11_000_000_000,
+  preSystemCpuNs: 10_000_000_000,
+  onlineCpus: 2,
+};
 
 export interface FakeExec {
   id: string;

@@ -1,10 +1,12 @@
 /**
  * A wire-level fake of the Docker Engine API (the endpoints the local sandbox backend uses), served on a unix
  * socket so the real `dockerode`/`docker-modem` client runs end to end: `/_ping`, `/version`, image inspect and
- * pull, container create/inspect/start/stop/remove/list, exec create/start/inspect (the hijacked `101 UPGRADED`
- * stream with 8-byte frame headers, or a plain `application/vnd.docker.raw-stream` response without upgrade) and
- * archive GET/PUT. Execs run for real (see `fake-docker-exec.ts`). Every request is recorded, and faults can be
- * injected: the daemon going down, a container dying in the middle of an exec, a container removed behind our back.
+ * pull, container create/inspect/start/stop/remove/list/stats, exec create/start/inspect (the hijacked
+ * `101 UPGRADED` stream with 8-byte frame headers, or a plain `application/vnd.docker.raw-stream` response without
+ * upgrade) and archive GET/PUT. Execs and archive transfers run for real inside a bubblewrap sandbox per container
+ * that sees only the container's own folders (see `fake-docker-exec.ts`), so nothing a test runs "in a container"
+ * can reach the host's files. Every request is recorded, and faults can be injected: the daemon going down, a
+ * container dying in the middle of an exec, a container removed behind our back.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -13,8 +15,10 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { receiveArchive, sendArchive } from './fake-docker-archive.js';
-import { type PathMap, runProcess, toHost } from './fake-docker-exec.js';
+import { type ContainerView, IMAGE_ENV, runProcess } from './fake-docker-exec.js';
 import {
+  type ContainerUsage,
+  DEFAULT_USAGE,
   type FakeContainer,
   type FakeDocker,
   type FakeDockerFaults,
@@ -25,9 +29,22 @@ import {
   readBody,
 } from './fake-docker-types.js';
 
-export type { FakeContainer, FakeDocker, FakeDockerFaults, RecordedRequest } from './fake-docker-types.js';
+export type {
+  ContainerUsage,
+  FakeContainer,
+  FakeDocker,
+  FakeDockerFaults,
+  RecordedRequest,
+} from './fake-docker-types.js';
 
-export async function startFakeDocker(options: { images?: string[] } = {}): Promise<FakeDocker> {
+export interface FakeDockerOptions {
+  /** Images the engine already has. */
+  images?: string[];
+  /** `ENV` of every image (`NAME=value`), under the container's own Env, as Docker merges them. */
+  imageEnv?: string[];
+}
+
+export async function startFakeDocker(options: FakeDockerOptions = {}): Promise<FakeDocker> {
   const base = mkdtempSync(join(tmpdir(), 'fake-docker-'));
   const socketPath = join(base, 'docker.sock');
   const requests: RecordedRequest[] = [];
@@ -67,19 +84,18 @@ export async function startFakeDocker(options: { images?: string[] } = {}): Prom
     if (!images.has(image)) throw new HttpError(404, `No such image: ${image}`);
     const id = randomBytes(32).toString('hex');
     const root = join(base, 'containers', id);
-    mkdirSync(join(root, 'tmp'), { recursive: true });
-    mkdirSync(join(root, 'workspace'), { recursive: true });
-    const binds = ((body.HostConfig as { Binds?: string[] } | undefined)?.Binds ?? []).map((bind) =>
-      bind.split(':'),
-    );
+    for (const dir of ['tmp', 'workspace', 'usr-local']) mkdirSync(join(root, dir), { recursive: true });
+    const host = (body.HostConfig ?? {}) as { Binds?: string[]; NetworkMode?: string };
+    const binds = (host.Binds ?? []).map((bind) => bind.split(':'));
     const volume = binds.find(([, target]) => target === '/workspace')?.[0];
-    const map: PathMap = {
-      mounts: [
-        { container: '/workspace', host: volume ? volumePath(volume) : join(root, 'workspace') },
-        { container: '/tmp', host: join(root, 'tmp') },
-      ],
+    const view: ContainerView = {
+      workspace: volume ? volumePath(volume) : join(root, 'workspace'),
+      tmp: join(root, 'tmp'),
+      local: join(root, 'usr-local'),
+      network: body.NetworkDisabled !== true && (host.NetworkMode ?? 'bridge') !== 'none',
+      hostname: id.slice(0, 12),
     };
-    containers.set(id, { id, name, image, config: body, running: false, map });
+    containers.set(id, { id, name, image, config: body, running: false, view, usage: { ...DEFAULT_USAGE } });
     return { Id: id, Warnings: [] };
   }
 
@@ -91,6 +107,33 @@ export async function startFakeDocker(options: { images?: string[] } = {}): Prom
       State: { Running: c.running, Status: c.running ? 'running' : 'exited' },
       Config: { Image: c.image, Labels: c.config.Labels ?? {} },
       HostConfig: c.config.HostConfig ?? {},
+    };
+  }
+
+  /** `GET /containers/{id}/stats?stream=false` as Docker 24 answers it on cgroup v2 (numbers from `usage`). */
+  function statsOf(c: FakeContainer): unknown {
+    const u: ContainerUsage = c.usage;
+    const limit = Number((c.config.HostConfig as { Memory?: number } | undefined)?.Memory ?? 0);
+    const now = new Date().toISOString();
+    const cpu = (total: number, system: number) => ({
+      cpu_usage: { total_usage: total, usage_in_kernelmode: 0, usage_in_usermode: total },
+      system_cpu_usage: system,
+      online_cpus: u.onlineCpus,
+      throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 },
+    });
+    return {
+      read: now,
+      preread: now,
+      name: `/${c.name}`,
+      id: c.id,
+      pids_stats: { current: c.running ? 1 : 0 },
+      cpu_stats: cpu(u.cpuTotalNs, u.systemCpuNs),
+      precpu_stats: cpu(u.preCpuTotalNs, u.preSystemCpuNs),
+      memory_stats: {
+        usage: u.memoryBytes,
+        limit: limit || 8 * 1024 ** 3,
+        stats: { inactive_file: u.inactiveFileBytes, anon: u.memoryBytes - u.inactiveFileBytes },
+      },
     };
   }
 
@@ -110,11 +153,16 @@ export async function startFakeDocker(options: { images?: string[] } = {}): Prom
     exec.running = true;
     let crashed = false;
     const running = runProcess(
-      c.map,
+      c.view,
       {
         argv: exec.config.Cmd ?? [],
-        workingDir: exec.config.WorkingDir ?? '/workspace',
-        env: [...((c.config.Env as string[]) ?? []), ...(exec.config.Env ?? [])],
+        workingDir: exec.config.WorkingDir || String(c.config.WorkingDir ?? '/'),
+        env: [
+          ...IMAGE_ENV,
+          ...(options.imageEnv ?? []),
+          ...((c.config.Env as string[]) ?? []),
+          ...(exec.config.Env ?? []),
+        ],
       },
       (chunk) => {
         if (crashed) return;
@@ -194,6 +242,13 @@ export async function startFakeDocker(options: { images?: string[] } = {}): Prom
     }
     m = /^\/containers\/([^/]+)\/json$/.exec(path);
     if (m) return json(res, 200, inspectContainer(container(m[1] ?? '')));
+    m = /^\/containers\/([^/]+)\/stats$/.exec(path);
+    if (m && method === 'GET') {
+      const c = container(m[1] ?? '');
+      if (query.stream !== 'false' && query.stream !== '0')
+        throw new HttpError(400, 'the fake answers only stream=false');
+      return json(res, 200, statsOf(c));
+    }
     m = /^\/containers\/([^/]+)\/start$/.exec(path);
     if (m) {
       const c = container(m[1] ?? '');
@@ -263,11 +318,10 @@ export async function startFakeDocker(options: { images?: string[] } = {}): Prom
     m = /^\/containers\/([^/]+)\/archive$/.exec(path);
     if (m) {
       const c = container(m[1] ?? '');
+      if (!c.running) throw new HttpError(409, `Container ${c.id} is not running`);
       const target = query.path ?? '/';
-      const host = toHost(c.map, target);
-      if (host === target) throw new HttpError(400, `the fake only maps /workspace and /tmp, not ${target}`);
-      if (method === 'GET') return sendArchive(host, target, res);
-      if (method === 'PUT') return receiveArchive(host, target, req, res);
+      if (method === 'GET') return sendArchive(c.view, target, res);
+      if (method === 'PUT') return receiveArchive(c.view, target, req, res);
     }
     throw new HttpError(404, `page not found: ${method} ${path}`);
   }
