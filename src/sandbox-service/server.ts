@@ -98,16 +98,18 @@ function toResponse(result: ExecResult) {
   };
 }
 
-function sessionInfo(session: Session, kind: string) {
+/** SandboxInfo (spec §6.3.2): the session, plus the container id and live usage when the backend has them. */
+async function sessionInfo(session: Session, backend: SandboxBackend) {
+  const details = await backend.sessionDetails?.(session.userId).catch(() => undefined);
   return {
     user_id: session.userId,
-    container_id: kind === 'docker' ? `clara-sandbox-${session.userId.replace(/[^A-Za-z0-9]/g, '-')}` : null,
+    container_id: details?.containerId ?? null,
     status: 'running',
     created_at: session.createdAt.toISOString(),
     last_used: session.lastUsed.toISOString(),
     execution_count: session.executionCount,
-    memory_usage_mb: null,
-    cpu_percent: null,
+    memory_usage_mb: details?.memoryMb ?? null,
+    cpu_percent: details?.cpuPercent ?? null,
   };
 }
 
@@ -207,7 +209,7 @@ export async function createSandboxService(options: SandboxServiceOptions): Prom
       version: options.version,
       available: availability.ok,
       backend: backend.kind === 'process' ? 'bubblewrap' : backend.kind,
-      docker_version: null,
+      docker_version: (await backend.engineVersion?.().catch(() => null)) ?? null,
       active_sandboxes: sessions.size,
       max_sandboxes: sessions.max,
       max_execution_timeout: options.maxTimeoutSeconds,
@@ -216,17 +218,30 @@ export async function createSandboxService(options: SandboxServiceOptions): Prom
     };
   });
 
+  /** Acquires the person's session and creates their sandbox now; 503 when that fails (spec §6.3.2). */
+  const create = async (userId: string) => {
+    const session = sessions.acquire(userId);
+    try {
+      await backend.prepare?.(userId);
+    } catch (error) {
+      await sessions.remove(userId).catch(() => undefined);
+      const why = error instanceof Error ? error.message : String(error);
+      throw new SandboxError('unavailable', `Could not create the sandbox for ${userId}: ${why}`);
+    }
+    return sessionInfo(session, backend);
+  };
+
   app.post('/sandbox/:userId/create', async (request) => {
     const userId = user(request);
     parse(CreateRequest, request.body ?? undefined, 'body');
-    return sessionInfo(sessions.acquire(userId), backend.kind);
+    return create(userId);
   });
 
   app.get('/sandbox/:userId/status', async (request) => {
     const userId = user(request);
     const session = sessions.get(userId);
     if (!session) throw new SandboxError('not_found', `No sandbox is running for ${userId}.`);
-    return sessionInfo(session, backend.kind);
+    return sessionInfo(session, backend);
   });
 
   app.post('/sandbox/:userId/stop', async (request) => {
@@ -237,7 +252,7 @@ export async function createSandboxService(options: SandboxServiceOptions): Prom
   app.post('/sandbox/:userId/restart', async (request) => {
     const userId = user(request);
     await sessions.remove(userId);
-    return sessionInfo(sessions.acquire(userId), backend.kind);
+    return create(userId);
   });
 
   app.delete('/sandbox/:userId', async (request) => {
