@@ -5,6 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
+import { explainNpmFailure, NPM_NETWORK_ARGS } from './npm-errors.js';
 import {
   dependenciesPresent,
   findEntry,
@@ -46,12 +47,20 @@ export async function configureProject(
     const hasDependencies = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).length > 0;
     if (needsInstall && (hasDependencies || globs)) {
       ctx.progress(`Installing dependencies with ${pm}…`);
-      await runCommand(pm, pm === 'npm' ? ['install', '--no-audit', '--no-fund'] : ['install'], {
-        cwd: installDir,
-        env: ctx.env,
-        timeoutMs: ctx.timeouts.installMs,
-        onLine: ctx.detail,
-        signal: ctx.signal,
+      await runCommand(
+        pm,
+        pm === 'npm' ? ['install', '--no-audit', '--no-fund', ...NPM_NETWORK_ARGS] : ['install'],
+        {
+          cwd: installDir,
+          env: ctx.env,
+          timeoutMs: ctx.timeouts.installMs,
+          onLine: ctx.detail,
+          signal: ctx.signal,
+        },
+      ).catch((error: unknown) => {
+        throw pm === 'npm'
+          ? explainNpmFailure(error, 'install the dependencies of the server', ctx.env)
+          : error;
       });
     }
     const entryBefore = findEntry(serverDir, serverPkg);

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { explainNpmFailure, firstErrorLine, NPM_NETWORK_ARGS } from './npm-errors.js';
 import { findEntry, readPackageJson } from './project-detect.js';
 import { CommandError, runCommand } from './run-command.js';
 import { type InstallContext, InstallError, type StdioLaunch } from './types.js';
@@ -25,7 +26,18 @@ export async function installNpmPackage(
   try {
     await runCommand(
       'npm',
-      ['install', '--prefix', dir, '--no-audit', '--no-fund', '--omit=dev', '--save', '--save-exact', spec],
+      [
+        'install',
+        '--prefix',
+        dir,
+        '--no-audit',
+        '--no-fund',
+        '--omit=dev',
+        ...NPM_NETWORK_ARGS,
+        '--save',
+        '--save-exact',
+        spec,
+      ],
       { cwd: dir, env: ctx.env, timeoutMs: ctx.timeouts.installMs, onLine: ctx.detail, signal: ctx.signal },
     );
   } catch (error) {
@@ -40,7 +52,7 @@ export async function installNpmPackage(
     if (error instanceof CommandError && /ENOENT|Could not read package\.json|ENOTDIR/.test(error.output)) {
       throw new InstallError(`npm could not read "${spec}": ${firstErrorLine(error.output)}`);
     }
-    throw error;
+    throw explainNpmFailure(error, `install the npm package "${spec}"`, ctx.env);
   }
   const deps = z
     .object({ dependencies: z.record(z.string(), z.string()).default({}) })
@@ -75,16 +87,4 @@ function isNodeScript(file: string): boolean {
 
 function registryHint(env: NodeJS.ProcessEnv): string {
   return env.npm_config_registry ?? env.NPM_CONFIG_REGISTRY ?? 'as configured in your .npmrc';
-}
-
-function firstErrorLine(output: string): string {
-  return (
-    output
-      .split('\n')
-      .find((line) => /npm error (?!code)/.test(line))
-      ?.replace(/^npm error /, '')
-      .trim() ??
-    output.trim().split('\n').slice(-1)[0] ??
-    ''
-  );
 }

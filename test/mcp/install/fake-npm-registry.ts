@@ -1,7 +1,8 @@
 /**
  * A fake npm registry on 127.0.0.1 serving packages from local folders (packed with the real `npm pack`), so the
  * real npm client installs them with no network: `GET /<name>` → packument, `GET /-/<file>.tgz` → tarball.
- * Unknown packages answer 404 like the public registry.
+ * Unknown packages answer 404 like the public registry. `failWith(500)` makes every request fail with that status,
+ * `failWith('hang')` accepts requests and never answers (a registry that is down behind a proxy).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,6 +17,7 @@ export interface FakeNpmRegistry {
   /** Tarball path of each packed package (for npm:<tarball> installs). */
   readonly tarballs: Map<string, string>;
   readonly requests: string[];
+  failWith(mode: number | 'hang' | undefined): void;
   close(): Promise<void>;
 }
 
@@ -39,9 +41,16 @@ export async function startFakeNpmRegistry(packageDirs: string[]): Promise<FakeN
   }
   const requests: string[] = [];
   let base = '';
+  let failure: number | 'hang' | undefined;
   const server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
     requests.push(path);
+    if (failure === 'hang') return;
+    if (failure) {
+      res.writeHead(failure, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'the fake registry is failing on purpose' }));
+      return;
+    }
     if (path.startsWith('/-/')) {
       const name = path.slice(3, path.lastIndexOf('.tgz'));
       const pkg = packages.get(name);
@@ -85,6 +94,13 @@ export async function startFakeNpmRegistry(packageDirs: string[]): Promise<FakeN
     url: base,
     tarballs,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    failWith: (mode) => {
+      failure = mode;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -1,8 +1,10 @@
 /**
  * npm installs with the real npm client against a local registry (no network): into Clara's own folder, run as
- * `node <bin>`; also from a packed tarball; an unknown package is a clear error and leaves nothing behind.
+ * `node <bin>`; also from a packed tarball; an unknown package, an unreachable, failing or hanging registry are each
+ * one clear paragraph and leave nothing behind.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,4 +81,60 @@ describe('install from npm', () => {
       await harness.close();
     }
   });
+
+  it('says in one paragraph that the registry cannot be reached (closed port), within seconds', async () => {
+    const closed = await closedPort();
+    const harness = buildHarness({ env: { ...npmEnv, npm_config_registry: `http://127.0.0.1:${closed}/` } });
+    try {
+      const error = await harness.installer.install({ source: 'tiny-mcp-server' }).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toBe(
+        `Could not reach the npm registry http://127.0.0.1:${closed} (connection refused) to install the npm package "tiny-mcp-server". ` +
+          'Check your network, the registry setting (npm_config_registry or registry= in .npmrc) and any proxy, then try again.',
+      );
+      expect(existsSync(harness.store.serverDir('local', 'tiny_mcp_server'))).toBe(false);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('says clearly that the registry is failing (HTTP 500), without npm’s raw output', async () => {
+    const harness = buildHarness({ env: npmEnv });
+    registry.failWith(500);
+    try {
+      const error = (await harness.installer.install({ source: 'tiny-mcp-server' }).catch((e) => e)) as Error;
+      expect(error.message).toMatch(
+        /^The npm registry http:\/\/127\.0\.0\.1:\d+ failed with HTTP 500 when asked to install the npm package "tiny-mcp-server": it may be down\./,
+      );
+      expect(error.message).not.toMatch(/\n|npm error| {4}at /);
+      expect(await harness.store.list()).toEqual([]);
+    } finally {
+      registry.failWith(undefined);
+      await harness.close();
+    }
+  });
+
+  it('stops npm at the install time limit when the registry never answers', async () => {
+    const harness = buildHarness({ env: npmEnv, timeouts: { installMs: 3000 } });
+    registry.failWith('hang');
+    try {
+      const error = (await harness.installer.install({ source: 'tiny-mcp-server' }).catch((e) => e)) as Error;
+      expect(error.message).toMatch(
+        /^npm did not install the npm package "tiny-mcp-server" within 3 s and was stopped: the npm registry http:\/\/127\.0\.0\.1:\d+ may be slow or not answering\./,
+      );
+      expect(error.message).not.toContain('\n');
+    } finally {
+      registry.failWith(undefined);
+      await harness.close();
+    }
+  });
 });
+
+/** A port nothing listens on (a server bound it, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

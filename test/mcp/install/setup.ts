@@ -7,6 +7,7 @@ import { createMcpConfigStore, type McpConfigStore } from '../../../src/mcp/conf
 import {
   createMcpInstaller,
   type InstallProgress,
+  type InstallTimeouts,
   type McpInstaller,
 } from '../../../src/mcp/install/index.js';
 import { McpManager } from '../../../src/mcp/manager/index.js';
@@ -41,6 +42,7 @@ export function buildHarness(
     env?: NodeJS.ProcessEnv;
     apiBaseUrl?: string;
     now?: () => Date;
+    timeouts?: Partial<InstallTimeouts>;
   } = {},
 ): InstallHarness {
   const dir = mkdtempSync(join(tmpdir(), 'clara-mcp-install-'));
@@ -84,7 +86,7 @@ export function buildHarness(
     ...(options.smitheryAccessToken ? { smitheryAccessToken: options.smitheryAccessToken } : {}),
     ...(options.smitheryApiKey ? { smitheryApiKey: options.smitheryApiKey } : {}),
     env: options.env ?? process.env,
-    timeouts: { probeMs: 20_000 },
+    timeouts: { probeMs: 20_000, ...options.timeouts },
   });
   return {
     dir,
