@@ -6,19 +6,22 @@
 import { constants } from 'node:fs';
 import { chown, lstat, mkdir, open, realpath, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { SandboxError, WORKSPACE } from '../sandbox/index.js';
+import { fromLegacyHome, SandboxError, WORKSPACE } from '../sandbox/index.js';
 
 export interface Owner {
   uid: number;
   gid: number;
 }
 
-/** Normalises a sandbox path: relative paths resolve in /workspace; the result always lies inside it. */
+/**
+ * Normalises a sandbox path: relative paths resolve in /workspace, the original's home `/home/user` is read as
+ * /workspace (the original client and prompts use it); the result always lies inside the workspace.
+ */
 export function sandboxPath(input: string): string {
   if (input.includes('\0')) throw new SandboxError('invalid_path', 'The path contains a NUL character.');
   const trimmed = input.trim();
   const joined = path.posix.isAbsolute(trimmed) ? trimmed : path.posix.join(WORKSPACE, trimmed);
-  const normal = path.posix.normalize(joined).replace(/\/+$/, '') || '/';
+  const normal = fromLegacyHome(path.posix.normalize(joined).replace(/\/+$/, '') || '/');
   if (normal !== WORKSPACE && !normal.startsWith(`${WORKSPACE}/`)) {
     throw new SandboxError(
       'invalid_path',

@@ -22,4 +22,4 @@ export {
   sandboxTools,
 } from './tools.js';
 export * from './types.js';
-export { relativeToWorkspace, workspacePath } from './workspace-path.js';
+export { fromLegacyHome, relativeToWorkspace, workspacePath } from './workspace-path.js';

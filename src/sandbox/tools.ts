@@ -259,17 +259,16 @@ export function sandboxTools(options: SandboxToolsOptions, onUnavailable: () => 
       timeoutMs: SHORT_TIMEOUT_MS * 2 + 30_000,
       status: (args) => `Unpacking ${basename(args.path)}`,
       run: (args, context) =>
-        call(async (backend) =>
-          execText(
-            `Unpacking ${args.path}`,
-            await backend.unzip(
-              context.userId,
-              args.path,
-              args.destination,
-              run(context, SHORT_TIMEOUT_MS * 2),
-            ),
-          ),
-        ),
+        call(async (backend) => {
+          const archive = workspacePath(args.path, 'path');
+          const destination = args.destination?.trim()
+            ? workspacePath(args.destination, 'destination')
+            : undefined;
+          return execText(
+            `Unpacking ${archive}`,
+            await backend.unzip(context.userId, archive, destination, run(context, SHORT_TIMEOUT_MS * 2)),
+          );
+        }),
     }),
   ];
   if (options.files) tools.push(...transferTools(options.files, call));

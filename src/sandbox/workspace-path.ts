@@ -8,6 +8,13 @@ import { SandboxError, WORKSPACE } from './types.js';
 
 const LEGACY_HOME = '/home/user';
 
+/** `/home/user/…` (the original's home in the sandbox) → `/workspace/…`; anything else unchanged. */
+export function fromLegacyHome(path: string): string {
+  return path === LEGACY_HOME || path.startsWith(`${LEGACY_HOME}/`)
+    ? WORKSPACE + path.slice(LEGACY_HOME.length)
+    : path;
+}
+
 /** The normalised absolute path of `input` inside the workspace (the workspace itself when empty). */
 export function workspacePath(input: string | undefined, what = 'path'): string {
   const raw = (input ?? '').trim();
@@ -18,10 +25,9 @@ export function workspacePath(input: string | undefined, what = 'path'): string 
       `${what} "${raw}" uses ".." to leave the workspace. Use a path inside ${WORKSPACE}, e.g. data/report.csv.`,
     );
   }
-  let absolute = raw === '' || raw === '.' ? WORKSPACE : raw.startsWith('/') ? raw : `${WORKSPACE}/${raw}`;
-  if (absolute === LEGACY_HOME || absolute.startsWith(`${LEGACY_HOME}/`)) {
-    absolute = WORKSPACE + absolute.slice(LEGACY_HOME.length);
-  }
+  const absolute = fromLegacyHome(
+    raw === '' || raw === '.' ? WORKSPACE : raw.startsWith('/') ? raw : `${WORKSPACE}/${raw}`,
+  );
   const normalised = posix.normalize(absolute).replace(/\/+$/, '') || '/';
   if (normalised !== WORKSPACE && !normalised.startsWith(`${WORKSPACE}/`)) {
     throw new SandboxError(

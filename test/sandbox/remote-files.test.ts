@@ -145,6 +145,27 @@ describe('remote sandbox files (bubblewrap behind the service)', () => {
     expect(bad.output).toContain('Archive not found');
   });
 
+  it('reads the original home /home/user as /workspace for every file operation, unzip included', async () => {
+    await s.client.writeFile('dora', '/home/user/in/notes.txt', Buffer.from('legacy path'));
+    expect(text(await s.client.readFile('dora', '/workspace/in/notes.txt'))).toBe('legacy path');
+    expect((await s.client.listFiles('dora', '/home/user/in')).output).toContain('notes.txt');
+    await s.client.runPython(
+      'dora',
+      'import zipfile\nwith zipfile.ZipFile("old.zip", "w") as z:\n    z.writestr("x/y.txt", "home")',
+      RUN,
+    );
+    const result = await s.client.unzip('dora', '/home/user/old.zip', '/home/user/out', RUN);
+    expect(result.ok).toBe(true);
+    expect(result.output).toContain('Extracted /workspace/old.zip to /workspace/out');
+    expect(text(await s.client.readFile('dora', '/home/user/out/x/y.txt'))).toBe('home');
+    for (const attempt of ['/home/user/../../etc/passwd', '/home/username/x', '/home/other/x']) {
+      expect((await failure(s.client.readFile('dora', attempt))).code).toBe('invalid_path');
+    }
+    expect((await failure(s.client.unzip('dora', 'old.zip', '/home/user/../../etc', RUN))).code).toBe(
+      'invalid_path',
+    );
+  });
+
   it('validates user ids in URLs', async () => {
     for (const id of ['.hidden', 'a/b', 'a b', '-rf', 'x'.repeat(200)]) {
       const response = await fetch(`${s.url}/sandbox/${encodeURIComponent(id)}/files`, {

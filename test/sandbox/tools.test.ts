@@ -139,6 +139,34 @@ describe('sandbox tools', () => {
     );
   });
 
+  it('unzip_file reads /home/user as /workspace like the other file tools, and refuses escapes', async () => {
+    await call('execute_python', {
+      code: 'import zipfile\nwith zipfile.ZipFile("pack.zip", "w") as z: z.writestr("inner/a.txt", "zipped")',
+    });
+    const unpacked = await call('unzip_file', { archive: '/home/user/pack.zip', dest: '/home/user/out' });
+    expect(unpacked.isError).toBeUndefined();
+    expect(unpacked.content).toContain('Unpacking /workspace/pack.zip finished');
+    expect((await call('read_file', { path: '/home/user/out/inner/a.txt' })).content).toBe(
+      '```\nzipped\n```',
+    );
+    for (const [args, message] of [
+      [{ path: '../pack.zip' }, 'path "../pack.zip" uses ".." to leave the workspace'],
+      [{ path: '/etc/pack.zip' }, 'path "/etc/pack.zip" is outside the workspace'],
+      [
+        { path: 'pack.zip', destination: '/etc/cron.d' },
+        'destination "/etc/cron.d" is outside the workspace',
+      ],
+      [
+        { path: 'pack.zip', destination: '/home/user/../../etc' },
+        'destination "/home/user/../../etc" uses ".."',
+      ],
+    ] as const) {
+      const refused = await call('unzip_file', args);
+      expect(refused).toMatchObject({ isError: true });
+      expect(refused.content).toContain(message);
+    }
+  });
+
   it('explains a missing argument with the parameter list', async () => {
     const result = await call('run_shell', { shell: 'ls' });
     expect(result.isError).toBe(true);
