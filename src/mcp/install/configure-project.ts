@@ -76,19 +76,7 @@ export async function configureProject(
         signal: ctx.signal,
       });
     } else if (!entryBefore && existsSync(join(serverDir, 'tsconfig.json'))) {
-      const tsc = [serverDir, root]
-        .map((d) => join(d, 'node_modules', '.bin', 'tsc'))
-        .find((f) => existsSync(f));
-      if (tsc) {
-        ctx.progress('Compiling TypeScript…');
-        await runCommand(tsc, ['-p', '.'], {
-          cwd: serverDir,
-          env: ctx.env,
-          timeoutMs: ctx.timeouts.installMs,
-          onLine: ctx.detail,
-          signal: ctx.signal,
-        });
-      }
+      await compileTypeScript(serverDir, root, ctx);
     }
     if (start) return { command: start.command, args: start.args, cwd: serverDir, env: start.env };
     const entry = findEntry(serverDir, serverPkg);
@@ -110,6 +98,26 @@ export async function configureProject(
   throw new Error(
     `Could not tell how to run the server in ${serverDir}: no package.json, pyproject.toml, setup.py or smithery.yaml.`,
   );
+}
+
+/** TypeScript without a build script: the project's own compiler (its `typescript` dependency), run with node. */
+async function compileTypeScript(serverDir: string, root: string, ctx: InstallContext): Promise<void> {
+  const tsc = [serverDir, root]
+    .map((d) => join(d, 'node_modules', 'typescript', 'bin', 'tsc'))
+    .find((f) => existsSync(f));
+  if (!tsc) {
+    throw new Error(
+      `${serverDir} is a TypeScript project (tsconfig.json) with no build script and no compiled entry, and it does not install the TypeScript compiler: add "typescript" to its devDependencies (or a "build" script).`,
+    );
+  }
+  ctx.progress('Compiling TypeScript…');
+  await runCommand(process.execPath, [tsc, '-p', '.'], {
+    cwd: serverDir,
+    env: ctx.env,
+    timeoutMs: ctx.timeouts.installMs,
+    onLine: ctx.detail,
+    signal: ctx.signal,
+  });
 }
 
 function fileLaunch(file: string): StdioLaunch {

@@ -2,35 +2,11 @@
  * GitHub installs against local git repositories made at test time from fixture files (cloned over file://):
  * a monorepo whose MCP package must be found and built, and a repository started through smithery.yaml.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildHarness, FIXTURES, type InstallHarness, TINY_SERVER } from './setup.js';
-
-function makeRepo(fixture: string, serverAt: string): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'clara-git-fixture-')), fixture);
-  cpSync(join(FIXTURES, fixture), dir, { recursive: true });
-  mkdirSync(dirname(join(dir, serverAt)), { recursive: true });
-  copyFileSync(join(TINY_SERVER, 'server.js'), join(dir, serverAt));
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], {
-      cwd: dir,
-      stdio: 'pipe',
-    });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'fixture');
-  return `file://${dir}`;
-}
-
-/** npm must not need the network for these repositories: a registry that refuses connections proves it. */
-const OFFLINE_NPM = {
-  ...process.env,
-  npm_config_registry: 'http://127.0.0.1:9/',
-  npm_config_update_notifier: 'false',
-};
+import { buildHarness, type InstallHarness, makeRepo, OFFLINE_NPM } from './setup.js';
 
 let harness: InstallHarness | undefined;
 afterEach(async () => {
@@ -40,7 +16,7 @@ afterEach(async () => {
 
 describe('install from a git repository', () => {
   it('clones a monorepo, finds the MCP package, installs, builds and runs its bin', async () => {
-    const url = makeRepo('git-monorepo', 'packages/mcp/src/server.js');
+    const url = makeRepo('git-monorepo', { serverAt: 'packages/mcp/src/server.js' });
     harness = buildHarness({ env: OFFLINE_NPM });
     const steps: string[] = [];
     const outcome = await harness.installer.install({
@@ -69,7 +45,7 @@ describe('install from a git repository', () => {
   });
 
   it('honours smithery.yaml startCommand', async () => {
-    const url = makeRepo('git-smithery', 'server.js');
+    const url = makeRepo('git-smithery', { serverAt: 'server.js' });
     harness = buildHarness({ env: OFFLINE_NPM });
     const outcome = await harness.installer.install({ source: `git+${url}` });
     expect(outcome.config).toMatchObject({
@@ -91,7 +67,7 @@ describe('install from a git repository', () => {
   });
 
   it('deletes the clone when the server cannot start', async () => {
-    const url = makeRepo('git-smithery', 'server.js');
+    const url = makeRepo('git-smithery', { serverAt: 'server.js' });
     harness = buildHarness({ env: OFFLINE_NPM });
     await expect(harness.installer.install({ source: url, name: 'fails', args: ['--fail'] })).rejects.toThrow(
       /did not pass its test connection/,

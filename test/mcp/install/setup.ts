@@ -1,7 +1,8 @@
 /** Builds the real MCP parts for installer tests: config store, manager, Smithery client, installer, OAuth. */
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { generateFernetKey } from '../../../src/crypto/index.js';
 import { createMcpConfigStore, type McpConfigStore } from '../../../src/mcp/config/index.js';
 import {
@@ -19,6 +20,39 @@ export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'mcp');
 export const TINY_SERVER = join(FIXTURES, 'tiny-server');
 export const EVERYTHING = join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'server-everything');
+
+/** npm must not need the network for the git fixtures: a registry that refuses connections proves it. */
+export const OFFLINE_NPM: NodeJS.ProcessEnv = {
+  ...process.env,
+  npm_config_registry: 'http://127.0.0.1:9/',
+  npm_config_update_notifier: 'false',
+};
+
+/**
+ * A git repository made from a fixture folder (cloned by the tests over file://): `serverAt` gets a copy of the
+ * tiny server, `edit` may change the copied files before the commit.
+ */
+export function makeRepo(
+  fixture: string,
+  options: { serverAt?: string; edit?: (dir: string) => void } = {},
+): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'clara-git-fixture-')), fixture);
+  cpSync(join(FIXTURES, fixture), dir, { recursive: true });
+  if (options.serverAt) {
+    mkdirSync(dirname(join(dir, options.serverAt)), { recursive: true });
+    copyFileSync(join(TINY_SERVER, 'server.js'), join(dir, options.serverAt));
+  }
+  options.edit?.(dir);
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], {
+      cwd: dir,
+      stdio: 'pipe',
+    });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'fixture');
+  return `file://${dir}`;
+}
 
 export interface InstallHarness {
   dir: string;
