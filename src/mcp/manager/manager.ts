@@ -36,8 +36,11 @@ export interface McpManagerOptions {
   /** How long a health ping may take (default: the start timeout, at most 10 s). */
   pingTimeoutMs?: number;
   maxRestarts?: number;
+  /** First automatic restart delay; it doubles with each consecutive restart, up to `backoffMaxMs`. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** A connection that lived this long counts as healthy: the restart counter starts again (default 60 s). */
+  stableAfterMs?: number;
   hotReloadDebounceMs?: number;
   /** How many servers start at the same time at boot. */
   startConcurrency?: number;
@@ -74,7 +77,7 @@ export class McpManager {
       maxRestarts: options.maxRestarts ?? 5,
       backoffBaseMs: options.backoffBaseMs ?? 1000,
       backoffMaxMs: options.backoffMaxMs ?? 30_000,
-      stableAfterMs: 60_000,
+      stableAfterMs: options.stableAfterMs ?? 60_000,
       hotReloadDebounceMs: options.hotReloadDebounceMs ?? 1000,
       pingTimeoutMs: options.pingTimeoutMs ?? Math.min(10_000, startTimeoutMs),
       clientVersion: options.clientVersion ?? '0.0.0',

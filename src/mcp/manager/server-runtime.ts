@@ -307,11 +307,19 @@ export class ServerRuntime {
   private scheduleRestart(reason: string): void {
     if (!this.wanted || this.restartTimer) return;
     if (this.restarts >= this.settings.maxRestarts) {
+      this.hooks.logger.warn(
+        { server: this.name, restarts: this.restarts },
+        `MCP server ${this.name}: gave up after ${this.restarts} restarts`,
+      );
       this.fail('error', `${reason} (gave up after ${this.restarts} restarts; restart it with mcp_restart)`);
       return;
     }
     const delay = Math.min(this.settings.backoffBaseMs * 2 ** this.restarts, this.settings.backoffMaxMs);
     this.restarts += 1;
+    this.hooks.logger.warn(
+      { server: this.name, attempt: this.restarts, delayMs: delay },
+      `MCP server ${this.name}: restart ${this.restarts}/${this.settings.maxRestarts} in ${delay} ms`,
+    );
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.wanted) void this.startOnce();
