@@ -18,6 +18,7 @@ import {
   type DiscordSettings,
   LOG_MIRROR_LOGGER_NAME,
   LogMirror,
+  memoryEmbed,
   mirrorBotEvents,
   monitorBotEvents,
   monitorRoutes,
@@ -73,7 +74,9 @@ export function slashCommandDeps(
     memory: app.memory?.engine,
     email: app.email.service,
     backup: extra.backup ?? app.backups,
-    sandbox: extra.sandbox ?? { status: () => app.sandbox.status() },
+    sandbox: extra.sandbox ?? {
+      status: async (guildId) => app.sandbox.status(await app.sandbox.modeFor(guildId)),
+    },
     settings: {
       botName: config.BOT_NAME,
       version: app.version,
@@ -122,7 +125,12 @@ export function createDiscord(app: App, options: DiscordOptions = {}): DiscordHa
   });
   const monitor = new DiscordMonitor();
   const mirror = settings.logChannelId ? buildMirror(app, settings.logChannelId, () => bot) : undefined;
-  const unsubscribe = mirror ? app.log.subscribe(mirror.handle) : () => {};
+  const unsubscribeLog = mirror ? app.log.subscribe(mirror.handle) : () => {};
+  // Memory events as log-channel embeds (spec §1.17), paced with the log lines.
+  const unsubscribeMemory =
+    mirror && app.memory
+      ? app.memory.events.subscribe((event) => mirror.embed(memoryEmbed(event)))
+      : () => {};
   const listeners = [
     monitorBotEvents(monitor),
     ...(mirror ? [mirrorBotEvents(mirror, { version: app.version })] : []),
@@ -173,8 +181,9 @@ export function createDiscord(app: App, options: DiscordOptions = {}): DiscordHa
       health.stop();
       mirror?.lifecycle({ kind: 'shutting-down' });
       await bot.stopAccepting(timeoutMs);
+      unsubscribeMemory();
       await mirror?.close({ timeoutMs: 5_000 });
-      unsubscribe();
+      unsubscribeLog();
       commands.close();
       await bot.disconnect();
     },
@@ -193,6 +202,12 @@ function buildMirror(app: App, channelId: string, bot: () => DiscordBot): LogMir
       if (!channel?.isSendable())
         throw new Error(`DISCORD_LOG_CHANNEL_ID ${channelId} is not a text channel Clara can post in`);
       await channel.send({ content, allowedMentions: { parse: [] } });
+    },
+    sendEmbeds: async (embeds) => {
+      const channel = await bot().client.channels.fetch(channelId);
+      if (!channel?.isSendable())
+        throw new Error(`DISCORD_LOG_CHANNEL_ID ${channelId} is not a text channel Clara can post in`);
+      await channel.send({ embeds, allowedMentions: { parse: [] } });
     },
   });
 }

@@ -33,6 +33,7 @@ import {
 import { createMemoryObserver } from '../memory/observer.js';
 import { createMemorySlot } from '../memory/slot.js';
 import { graphStoreFor } from './graph.js';
+import { MemoryEvents, observeExtraction, observeFinalise, observeSlot } from './memory-events.js';
 
 export interface MemorySetup {
   engine: MemoryEngine;
@@ -45,6 +46,8 @@ export interface MemorySetup {
   conversationObserver: TurnObserver;
   /** Graph memory when ENABLE_GRAPH_MEMORY is on and its store opened. */
   graph: GraphStore | undefined;
+  /** What memory retrieved, extracted and stored (for the Discord log channel). */
+  events: MemoryEvents;
   /** One line for logs and `clara doctor`: store, embedder, extraction model, graph. */
   description: string;
   close(): Promise<void>;
@@ -164,6 +167,7 @@ export async function buildMemory(options: BuildMemoryOptions): Promise<MemorySe
   // Searches run before each reply: one quick attempt, then full-text search, rather than retrying for seconds.
   const searchEmbedder = embedder ? embedderFor(config, { maxRetries: 0, timeoutMs: 5_000 }) : undefined;
   const engine = createMemoryEngine({ store, embedder, searchEmbedder, llm, graph, logger: log });
+  const events = new MemoryEvents();
   const slot = createMemorySlot({
     engine,
     agentId,
@@ -173,13 +177,15 @@ export async function buildMemory(options: BuildMemoryOptions): Promise<MemorySe
     graph,
   });
   const observer = createMemoryObserver({
-    engine,
+    engine: observeExtraction(engine, events),
     jobs: options.jobs,
     repos: options.db.repos,
     agentId,
     delayMs: config.MEMORY_EXTRACTION_DELAY_SECONDS * 1_000,
     logger: log,
-    finalise: createConversationFinaliser({ engine, llm, botName: config.BOT_NAME, logger: log }),
+    finalise: observeFinalise(engine, events, (observed) =>
+      createConversationFinaliser({ engine: observed, llm, botName: config.BOT_NAME, logger: log }),
+    ),
   });
   const conversation = createConversationIndex({
     store,
@@ -201,11 +207,12 @@ export async function buildMemory(options: BuildMemoryOptions): Promise<MemorySe
   return {
     engine,
     store,
-    slot,
+    slot: observeSlot(slot, events),
     observer,
     conversation,
     conversationObserver,
     graph,
+    events,
     description,
     async close() {
       await graph?.close();

@@ -59,6 +59,8 @@ export async function startDiscordWorld(
     llm?: FakeLlm;
     fake?: FakeDiscord;
     dataDir?: string;
+    /** The app's clock (sessions, stored messages); the bot itself keeps real time. */
+    now?: () => Date;
   } = {},
 ): Promise<DiscordWorld> {
   const fake = options.fake ?? (await startFakeDiscord());
@@ -80,6 +82,7 @@ export async function startDiscordWorld(
     backend: options.backend ?? 'sqlite',
     fake: llm,
     dataDir: options.dataDir,
+    now: options.now,
     env: await discordEnv(fake, options.env),
   });
   const events: BotEvent[] = [];

@@ -2,6 +2,7 @@
  * Mirrors log records to the Discord log channel (`DISCORD_LOG_CHANNEL_ID`, spec §1.19), batched and rate
  * limited: pending lines are joined into as few messages as possible (each ≤ 2,000 characters) and at most one
  * message goes out per `intervalMs` (default 1.2 s, so ≤ 5 per 6 s, under Discord's 5 per 5 s per channel).
+ * Embeds (the memory events of spec §1.17) share the queue and the pacing, up to 10 per message.
  *
  * It never imports discord.js: the caller gives it `send(content)`. It cannot feed itself: records from its own
  * logger are skipped and a failed send is only logged at debug level through that logger. Records come from
@@ -14,6 +15,20 @@ export const DISCORD_MESSAGE_LIMIT = 2000;
 export const DEFAULT_MIRROR_INTERVAL_MS = 1200;
 export const DEFAULT_MIRROR_CAPACITY = 500;
 export const LOG_MIRROR_LOGGER_NAME = 'discord-log-mirror';
+/** Discord: at most 10 embeds and 6,000 embed characters per message. */
+const EMBEDS_PER_MESSAGE = 10;
+const EMBED_CHARS_PER_MESSAGE = 6000;
+
+/** An embed as Discord's API takes it (plain JSON). */
+export interface MirrorEmbed {
+  title: string;
+  description?: string;
+  color?: number;
+  fields?: Array<{ name: string; value: string; inline?: boolean }>;
+  footer?: { text: string };
+}
+
+type Item = string | { embed: MirrorEmbed };
 
 export type LifecycleEvent =
   | { kind: 'started'; version: string; user: string }
@@ -35,6 +50,8 @@ export interface LogMirrorStats {
 export interface LogMirrorOptions {
   /** Posts one message to the log channel (e.g. `channel.send({ content, allowedMentions: { parse: [] } })`). */
   send: (content: string) => Promise<void>;
+  /** Posts one message of embeds; without it `embed()` does nothing. */
+  sendEmbeds?: (embeds: MirrorEmbed[]) => Promise<void>;
   /** Lowest level mirrored (LOG_LEVEL): debug, info, warning, error, critical (or pino names). */
   level: string;
   /** Where the mirror reports its own send failures, at debug level; should be named `name`. */
@@ -57,13 +74,14 @@ export interface LogMirrorOptions {
 
 export class LogMirror {
   private readonly send: (content: string) => Promise<void>;
+  private readonly sendEmbeds: ((embeds: MirrorEmbed[]) => Promise<void>) | undefined;
   private readonly threshold: number;
   private readonly name: string;
   private readonly intervalMs: number;
   private readonly capacity: number;
   private readonly botName: string;
   private readonly formatTime: (time: Date) => string;
-  private readonly queue: string[] = [];
+  private readonly queue: Item[] = [];
   private droppedPending = 0;
   private timer: NodeJS.Timeout | null = null;
   private sending: Promise<void> | null = null;
@@ -75,6 +93,7 @@ export class LogMirror {
 
   constructor(private readonly options: LogMirrorOptions) {
     this.send = options.send;
+    this.sendEmbeds = options.sendEmbeds;
     this.threshold = pinoLevelNumber(toPinoLevel(options.level));
     this.name = options.name ?? LOG_MIRROR_LOGGER_NAME;
     this.intervalMs = Math.max(0, options.intervalMs ?? DEFAULT_MIRROR_INTERVAL_MS);
@@ -103,6 +122,12 @@ export class LogMirror {
     // Lifecycle lines are few and matter most: they are queued even when log lines are being dropped.
     this.queue.push(lifecycleLine(event, this.botName));
     this.schedule();
+  }
+
+  /** Queues an embed (memory events), mirrored like an info line: not when LOG_LEVEL is above info. */
+  embed(embed: MirrorEmbed): void {
+    if (this.closed || !this.sendEmbeds || pinoLevelNumber('info') < this.threshold) return;
+    this.enqueue({ embed });
   }
 
   /**
@@ -144,7 +169,7 @@ export class LogMirror {
     return { queued: this.queue.length, ...this.counts };
   }
 
-  private enqueue(item: string): void {
+  private enqueue(item: Item): void {
     if (this.queue.length >= this.capacity) {
       this.droppedPending += 1;
       this.counts.dropped += 1;
@@ -171,47 +196,76 @@ export class LogMirror {
 
   private async sendNext(): Promise<void> {
     if (this.sending || this.queue.length === 0) return;
-    const content = this.takeBatch();
+    const batch = this.takeBatch();
     this.lastSendAt = Date.now();
-    this.sending = this.deliver(content);
+    this.sending = this.deliver(batch);
     await this.sending;
     this.sending = null;
     this.schedule();
   }
 
-  private async deliver(content: string): Promise<void> {
+  private async deliver(batch: string | MirrorEmbed[]): Promise<void> {
     try {
-      await this.send(content);
+      if (typeof batch === 'string') await this.send(batch);
+      else await this.sendEmbeds?.(batch);
       this.counts.sent += 1;
     } catch (error) {
       this.counts.failed += 1;
       // Only to the normal log outputs: the record carries this mirror's name, so it is not mirrored back.
       this.options.logger?.debug(
-        { err: error, characters: content.length },
+        typeof batch === 'string'
+          ? { err: error, characters: batch.length }
+          : { err: error, embeds: batch.length },
         'Could not post log lines to the Discord log channel; they were dropped.',
       );
     }
   }
 
-  /** Joins queued lines into one message of at most 2,000 characters. */
-  private takeBatch(): string {
-    let content = this.queue.shift() ?? '';
-    while (this.queue.length > 0) {
-      const next = this.queue[0] as string;
-      if (content.length + 1 + next.length > DISCORD_MESSAGE_LIMIT) break;
-      content += `\n${next}`;
-      this.queue.shift();
-    }
+  /** Joins queued lines into one message of at most 2,000 characters, or takes the embeds at the head. */
+  private takeBatch(): string | MirrorEmbed[] {
+    const head = this.queue.shift() ?? '';
+    const batch = typeof head === 'string' ? this.joinLines(head) : this.joinEmbeds(head.embed);
     if (this.droppedPending > 0) {
       // Room was just made: the notice goes where the lost lines would have been.
       const n = this.droppedPending;
       this.droppedPending = 0;
       this.queue.push(`_… ${n} log line${n === 1 ? '' : 's'} dropped (the log channel could not keep up)_`);
     }
+    return batch;
+  }
+
+  private joinEmbeds(first: MirrorEmbed): MirrorEmbed[] {
+    const embeds = [first];
+    let chars = embedChars(first);
+    for (let next = this.queue[0]; typeof next === 'object'; next = this.queue[0]) {
+      if (embeds.length >= EMBEDS_PER_MESSAGE || chars + embedChars(next.embed) > EMBED_CHARS_PER_MESSAGE)
+        break;
+      embeds.push(next.embed);
+      chars += embedChars(next.embed);
+      this.queue.shift();
+    }
+    return embeds;
+  }
+
+  private joinLines(first: string): string {
+    let content = first;
+    for (let next = this.queue[0]; typeof next === 'string'; next = this.queue[0]) {
+      if (content.length + 1 + next.length > DISCORD_MESSAGE_LIMIT) break;
+      content += `\n${next}`;
+      this.queue.shift();
+    }
     return content;
   }
 }
 
+function embedChars(embed: MirrorEmbed): number {
+  return (
+    embed.title.length +
+    (embed.description?.length ?? 0) +
+    (embed.footer?.text.length ?? 0) +
+    (embed.fields ?? []).reduce((sum, f) => sum + f.name.length + f.value.length, 0)
+  );
+}
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
