@@ -149,8 +149,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
     config,
     logger: logger.child({ name: 'sandbox' }),
     remote: (remoteOptions) => new RemoteBackend(remoteOptions),
+    guildConfigs: db.repos.guildConfigs,
   });
-  const sandboxTools = await registerSandboxTools(tools, { sandbox, files });
+  const sandboxTools = await registerSandboxTools(tools, {
+    sandbox,
+    files,
+    modeFor: (context) => sandbox.modeFor(context.guildId),
+  });
   const claudeCode = createClaudeCode({ config, logger: logger.child({ name: 'claude-code' }) });
   registerClaudeCodeTools(tools, claudeCode);
   const mcp = buildMcp({ config, logger: logger.child({ name: 'mcp' }), version: packageVersion(), tools });

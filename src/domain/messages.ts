@@ -34,6 +34,8 @@ export interface ConversationEnvironment {
   guildName?: string;
   channelName?: string;
   channelId?: string;
+  /** Platform id of the server (Discord guild), when the conversation is in one. */
+  guildId?: string;
 }
 
 /** One message arriving at the engine from any adapter. */

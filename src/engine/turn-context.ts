@@ -38,6 +38,7 @@ export async function gatherContext(
     sessionId: session.id,
     platform: message.platform,
     channelId: message.environment.channelId,
+    guildId: message.environment.guildId,
     isAdmin: message.isAdmin ?? false,
   };
   const prompt = buildPrompt({

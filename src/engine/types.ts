@@ -49,6 +49,8 @@ export interface ToolScope {
   sessionId: string;
   platform: string;
   channelId?: string;
+  /** The Discord server the conversation is in (absent in DMs and on other platforms). */
+  guildId?: string;
   isAdmin: boolean;
   /**
    * Attaches a file to the reply: the turn emits it as an `attachment` event right after the tool's `tool_end`.

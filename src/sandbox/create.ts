@@ -1,12 +1,13 @@
 /**
  * Builds the code sandbox from the configuration (for `src/app/`): the selector (`SANDBOX_MODE` with the §6.1
- * fallback) over the local Docker backend and, when `SANDBOX_API_URL` and `SANDBOX_API_KEY` are both set, the remote
- * one (built by the factory the caller passes, so this folder depends only on the backend interface).
+ * fallback, or a Discord server's own `/sandbox mode`) over the local Docker backend and, when `SANDBOX_API_URL` and
+ * `SANDBOX_API_KEY` are both set, the remote one (built by the factory the caller passes, so this folder depends
+ * only on the backend interface).
  */
 import type { Config } from '../config/index.js';
 import { DockerBackend } from './docker-backend.js';
 import { dockerConnection } from './docker-connection.js';
-import { SandboxSelector } from './select.js';
+import { SandboxSelector, serverSandboxMode } from './select.js';
 import type { SandboxBackend } from './types.js';
 
 export interface RemoteBackendFactoryOptions {
@@ -37,13 +38,19 @@ export interface CreateSandboxOptions {
   remote?: (options: RemoteBackendFactoryOptions) => SandboxBackend;
   /** How long a backend choice is cached (default 10 s). */
   cacheMs?: number;
+  /** Per-server settings (`guild_configs`): a server's `/sandbox mode` local or remote overrides SANDBOX_MODE. */
+  guildConfigs?: { get(guildId: string): Promise<{ sandboxMode?: string | null } | undefined> };
 }
 
 export function createSandbox(options: CreateSandboxOptions): SandboxSelector {
   const { config, logger, remote } = options;
   const remoteConfigured = Boolean(config.SANDBOX_API_URL && config.SANDBOX_API_KEY && remote);
+  const guilds = options.guildConfigs;
   return new SandboxSelector({
     mode: config.SANDBOX_MODE,
+    guildMode: guilds
+      ? async (guildId) => serverSandboxMode((await guilds.get(guildId))?.sandboxMode)
+      : undefined,
     ...(options.cacheMs !== undefined ? { cacheMs: options.cacheMs } : {}),
     remote:
       remoteConfigured && remote

@@ -12,6 +12,7 @@ export {
   type SandboxSelectorOptions,
   type SandboxStatus,
   type Selection,
+  serverSandboxMode,
 } from './select.js';
 export { type TarEntry, tarFile, untar } from './tar.js';
 export {

@@ -5,12 +5,15 @@
  */
 import { z } from 'zod';
 import { type FileStore, formatSize, isFileStoreError } from '../storage/index.js';
-import { defineTool, type ToolDefinition, type ToolResult } from '../tools/index.js';
+import { defineTool, type ToolContext, type ToolDefinition, type ToolResult } from '../tools/index.js';
 import { basename, withAliases } from './tools-format.js';
 import { type SandboxBackend, WORKSPACE } from './types.js';
 import { workspacePath } from './workspace-path.js';
 
-type Call = (work: (backend: SandboxBackend) => Promise<string | ToolResult>) => Promise<string | ToolResult>;
+type Call = (
+  context: ToolContext,
+  work: (backend: SandboxBackend) => Promise<string | ToolResult>,
+) => Promise<string | ToolResult>;
 
 const storeError = (error: unknown): ToolResult => {
   if (!isFileStoreError(error)) throw error;
@@ -40,7 +43,7 @@ export function transferTools(store: FileStore, call: Call): ToolDefinition[] {
       ),
       status: (args) => `Saving ${basename(args.sandbox_path)} from the sandbox`,
       run: (args, context) =>
-        call(async (backend) => {
+        call(context, async (backend) => {
           const path = workspacePath(args.sandbox_path, 'sandbox_path');
           const bytes = Buffer.from(await backend.readFile(context.userId, path));
           const name = args.local_filename?.trim() || basename(path);
@@ -81,7 +84,7 @@ export function transferTools(store: FileStore, call: Call): ToolDefinition[] {
       ),
       status: (args) => `Copying ${args.local_filename} into the sandbox`,
       run: (args, context) =>
-        call(async (backend) => {
+        call(context, async (backend) => {
           let file: Awaited<ReturnType<FileStore['read']>>;
           try {
             file = await store.read(

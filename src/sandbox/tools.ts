@@ -9,6 +9,10 @@
  * (through the selector's short cache) and (un)registers the tools; it runs at registration, on a timer
  * (`refreshMs`, default 30 s, stoppable) and right after a run finds the backend gone. The lead may also await
  * `refresh()` before a turn for an exact answer at offer time (cheap: the selector caches for ~10 s).
+ *
+ * Per-server modes: with `modeFor`, each call uses the mode of where it comes from (a Discord server's
+ * `/sandbox mode`), else SANDBOX_MODE. The tools are then offered while any backend a mode can pick is available
+ * (the registry's offer is the same for every conversation), and a call whose own mode has none says why.
  */
 import { z } from 'zod';
 import type { FileStore } from '../storage/index.js';
@@ -20,7 +24,7 @@ import {
   type ToolRegistry,
   type ToolResult,
 } from '../tools/index.js';
-import type { Selection } from './select.js';
+import type { SandboxMode, Selection } from './select.js';
 import { basename, clip, execText, fenced, withAliases } from './tools-format.js';
 import { transferTools } from './tools-transfer.js';
 import { type SandboxBackend, SandboxError, WORKSPACE } from './types.js';
@@ -28,12 +32,18 @@ import { workspacePath } from './workspace-path.js';
 
 /** What the tools need from the selector. */
 export interface SandboxAccess {
-  select(): Promise<Selection>;
+  /** The backend for `mode` (default: SANDBOX_MODE). */
+  select(mode?: SandboxMode): Promise<Selection>;
   invalidate(): void;
 }
 
 export interface SandboxToolsOptions {
   sandbox: SandboxAccess;
+  /**
+   * The sandbox mode for a call (e.g. its Discord server's `/sandbox mode`); undefined = SANDBOX_MODE. Without it
+   * every call uses SANDBOX_MODE.
+   */
+  modeFor?: ((context: ToolContext) => Promise<SandboxMode | undefined>) | undefined;
   /** The person's stored files, for download_from_sandbox / upload_to_sandbox (omitted: those two are not offered). */
   files?: FileStore | undefined;
   /** How often availability is re-checked (default 30 s; 0 = only at registration and after failures). */
@@ -72,14 +82,15 @@ const timeoutArg = z
   .optional()
   .describe('Time limit of this run in seconds (default 120).');
 
-/** Runs `work` with the current backend; sandbox errors become `Error:` texts the model can act on. */
+/** Runs `work` with the backend for `mode`; sandbox errors become `Error:` texts the model can act on. */
 export function sandboxCall(
   access: SandboxAccess,
   onUnavailable: () => void,
   work: (backend: SandboxBackend) => Promise<string | ToolResult>,
+  mode?: SandboxMode,
 ): Promise<string | ToolResult> {
   return (async () => {
-    const selection = await access.select();
+    const selection = await access.select(mode);
     if (!selection.ok) {
       onUnavailable();
       return { content: `Error: No code sandbox: ${selection.reason}`, isError: true };
@@ -117,8 +128,10 @@ export function sandboxTools(options: SandboxToolsOptions, onUnavailable: () => 
     timeoutMs: ms,
     ...(context.signal ? { signal: context.signal } : {}),
   });
-  const call = (work: (backend: SandboxBackend) => Promise<string | ToolResult>) =>
-    sandboxCall(access, onUnavailable, work);
+  const call = async (
+    context: ToolContext,
+    work: (backend: SandboxBackend) => Promise<string | ToolResult>,
+  ) => sandboxCall(access, onUnavailable, work, await options.modeFor?.(context));
   const registryLimit = maxMs + 30_000;
 
   const tools: ToolDefinition[] = [
@@ -141,7 +154,7 @@ export function sandboxTools(options: SandboxToolsOptions, onUnavailable: () => 
       timeoutMs: registryLimit,
       status: (args) => clip(args.description?.trim() || 'Running Python', 80),
       run: (args, context) =>
-        call(async (backend) =>
+        call(context, async (backend) =>
           execText(
             'Python',
             await backend.runPython(context.userId, args.code, run(context, limit(args.timeout_seconds))),
@@ -163,7 +176,7 @@ export function sandboxTools(options: SandboxToolsOptions, onUnavailable: () => 
       timeoutMs: registryLimit,
       status: (args) => `Running \`${clip(args.command, 30)}\``,
       run: (args, context) =>
-        call(async (backend) =>
+        call(context, async (backend) =>
           execText(
             'The command',
             await backend.runShell(context.userId, args.command, run(context, limit(args.timeout_seconds))),
@@ -183,7 +196,7 @@ export function sandboxTools(options: SandboxToolsOptions, onUnavailable: () => 
       timeoutMs: INSTALL_TIMEOUT_MS + 30_000,
       status: (args) => `Installing \`${clip(args.package, 40)}\``,
       run: (args, context) =>
-        call(async (backend) => {
+        call(context, async (backend) => {
           context.progress?.(`pip install ${args.package}`);
           const result = await backend.installPackage(
             context.userId,
@@ -203,7 +216,7 @@ export function sandboxTools(options: SandboxToolsOptions, onUnavailable: () => 
       ),
       status: (args) => `Reading ${basename(args.path)}`,
       run: (args, context) =>
-        call(async (backend) => {
+        call(context, async (backend) => {
           const path = workspacePath(args.path);
           return readText(path, await backend.readFile(context.userId, path), maxRead);
         }),
@@ -220,7 +233,7 @@ export function sandboxTools(options: SandboxToolsOptions, onUnavailable: () => 
       ),
       status: (args) => `Writing ${basename(args.path)}`,
       run: (args, context) =>
-        call(async (backend) => {
+        call(context, async (backend) => {
           const path = workspacePath(args.path);
           const bytes = Buffer.from(args.content, 'utf8');
           await backend.writeFile(context.userId, path, bytes);
@@ -236,7 +249,7 @@ export function sandboxTools(options: SandboxToolsOptions, onUnavailable: () => 
       ),
       status: (args) => `Listing ${args.path ? basename(args.path) : 'the workspace'}`,
       run: (args, context) =>
-        call(async (backend) => {
+        call(context, async (backend) => {
           const path = workspacePath(args.path);
           const result = await backend.listFiles(context.userId, path);
           if (!result.ok) return execText(`Listing ${path}`, result);
@@ -259,7 +272,7 @@ export function sandboxTools(options: SandboxToolsOptions, onUnavailable: () => 
       timeoutMs: SHORT_TIMEOUT_MS * 2 + 30_000,
       status: (args) => `Unpacking ${basename(args.path)}`,
       run: (args, context) =>
-        call(async (backend) => {
+        call(context, async (backend) => {
           const archive = workspacePath(args.path, 'path');
           const destination = args.destination?.trim()
             ? workspacePath(args.destination, 'destination')
@@ -289,14 +302,20 @@ export async function registerSandboxTools(
     pending ??= (async () => {
       try {
         const selection = await options.sandbox.select();
-        if (selection.ok && !offered) for (const tool of tools) registry.register(tool);
-        if (!selection.ok) {
+        let usable = selection.ok;
+        // A server may pick another mode than SANDBOX_MODE: offer the tools while any backend can serve a call.
+        for (const mode of options.modeFor ? (['local', 'remote'] as const) : []) {
+          if (!usable) usable = (await options.sandbox.select(mode)).ok;
+        }
+        if (usable && !offered) for (const tool of tools) registry.register(tool);
+        if (!usable) {
+          const reason = selection.ok ? 'no sandbox backend is available.' : selection.reason;
           for (const tool of tools) {
             registry.unregister(tool.name);
-            registry.explainUnavailable(tool.name, `No code sandbox: ${selection.reason}`);
+            registry.explainUnavailable(tool.name, `No code sandbox: ${reason}`);
           }
         }
-        offered = selection.ok;
+        offered = usable;
         return offered;
       } finally {
         pending = undefined;

@@ -40,9 +40,14 @@ let remote: StubRemote;
 let clock: number;
 const selectors: SandboxSelector[] = [];
 
-function selector(mode: SandboxSelectorOptions['mode'], withRemote: boolean): SandboxSelector {
+function selector(
+  mode: SandboxSelectorOptions['mode'],
+  withRemote: boolean,
+  guildMode?: SandboxSelectorOptions['guildMode'],
+): SandboxSelector {
   const s = new SandboxSelector({
     mode,
+    guildMode,
     remote: withRemote ? () => remote : undefined,
     docker: () =>
       new DockerBackend({
@@ -134,5 +139,41 @@ describe('SandboxSelector', () => {
     expect(docker.find('GET', /^\/_ping$/)).toHaveLength(0);
     await s.close();
     expect(remote.closed).toBe(true);
+  });
+
+  it('auto with a configured remote that is down: no sandbox and no silent switch to Docker, as §6.1 reads', async () => {
+    remote.availability = { ok: false, reason: 'Cannot reach the sandbox service at http://sandbox:8080' };
+    const s = selector('auto', true);
+    const none = await s.select();
+    expect(none.ok).toBe(false);
+    if (!none.ok) {
+      expect(none.reason).toContain('the remote sandbox service is not available: Cannot reach');
+      expect(none.reason).toContain('does not fall back to local Docker');
+      expect(none.reason).toContain('set SANDBOX_MODE=local');
+    }
+    expect(docker.find('GET', /^\/_ping$/)).toHaveLength(0);
+    expect(await s.status()).toMatchObject({ mode: 'auto', available: false });
+    // The same Clara still serves a server that chose local.
+    expect(await s.select('local')).toMatchObject({ ok: true, via: 'docker' });
+  });
+
+  it('takes the mode per call: a server choice over SANDBOX_MODE, each mode with its own answer', async () => {
+    const modes: Record<string, 'local' | 'remote' | undefined> = { g1: 'local', g2: undefined };
+    const s = selector('remote', true, async (guildId) => modes[guildId]);
+    expect(await s.modeFor('g1')).toBe('local');
+    expect(await s.modeFor('g2')).toBe('remote');
+    expect(await s.modeFor(undefined)).toBe('remote');
+    expect(await s.select(await s.modeFor('g1'))).toMatchObject({ ok: true, via: 'docker' });
+    expect(await s.select(await s.modeFor('g2'))).toMatchObject({ ok: true, via: 'remote' });
+    expect(await s.status('local')).toMatchObject({ mode: 'local (docker)', available: true });
+    expect(await s.status()).toMatchObject({ mode: 'remote (remote)', available: true });
+    await docker.setDown(true);
+    s.invalidate();
+    const none = await s.select('local');
+    expect(none).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('the sandbox mode local of this server uses Docker only'),
+    });
+    expect(await s.select()).toMatchObject({ ok: true, via: 'remote' });
   });
 });

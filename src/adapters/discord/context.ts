@@ -241,6 +241,7 @@ export async function describeConversation(
           guildName: anchor.guild.name,
           channelName: channelName(anchor),
           channelId: channel.id,
+          guildId: anchor.guild.id,
         }
       : { kind: 'dm', channelId: channel.id },
     recentContext,

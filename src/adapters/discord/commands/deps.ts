@@ -30,9 +30,12 @@ export interface BackupCommandsPort {
   }>;
 }
 
-/** The code sandbox (not built yet: absent = no sandbox in this build). */
+/**
+ * The code sandbox (src/sandbox; absent = this process has none): availability, the mode in effect and the backend's
+ * numbers, for a server (its `/sandbox mode`, else SANDBOX_MODE) or, without `guildId`, for SANDBOX_MODE.
+ */
 export interface SandboxCommandsPort {
-  status(): Promise<{ mode: string; available: boolean; detail: string }>;
+  status(guildId?: string): Promise<{ mode: string; available: boolean; detail: string }>;
 }
 
 export interface McpCommandsPort {

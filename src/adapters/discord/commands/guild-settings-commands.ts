@@ -1,6 +1,7 @@
 /**
  * Server settings in `guild_configs`: `/model` (used by the message pipeline through `guildTierPreference`),
- * `/ors` (stored; proactive messages are not built yet and the answers say so) and `/sandbox`.
+ * `/ors` (stored; proactive messages are not built yet and the answers say so) and `/sandbox` (a server's mode is
+ * used for the code it runs; see src/sandbox/select.ts).
  */
 import type { GuildConfigRow, Repositories, SandboxMode } from '../../../db/index.js';
 import type { Tier } from '../../../domain/index.js';
@@ -45,6 +46,12 @@ function quietTime(value: string, name: string): string {
       `${name} "${value}" is not a time: use HH:MM in 24-hour form, e.g. 22:00 or 07:30.`,
     );
   return `${match[1]}:${match[2]}`;
+}
+
+/** A server's `/sandbox mode` as shown: local/remote pin a backend; the default auto follows SANDBOX_MODE. */
+function serverSetting(config: GuildConfigRow | undefined): string {
+  const mode = config?.sandboxMode;
+  return mode === 'local' || mode === 'remote' ? `${mode} (this server)` : 'auto (follows SANDBOX_MODE)';
 }
 
 export const guildSettingsHandlers: HandlerTable = {
@@ -207,7 +214,9 @@ export const guildSettingsHandlers: HandlerTable = {
     level: 'any',
     async run(ctx) {
       const config = await current(ctx);
-      const fields = [{ name: 'Server mode setting', value: config?.sandboxMode ?? 'auto', inline: true }];
+      const fields = ctx.guildId
+        ? [{ name: 'Server setting', value: serverSetting(config), inline: true }]
+        : [];
       const sandbox = ctx.deps.sandbox;
       if (!sandbox) {
         await ctx.send({
@@ -220,7 +229,7 @@ export const guildSettingsHandlers: HandlerTable = {
         return undefined;
       }
       await ctx.defer();
-      const status = await sandbox.status();
+      const status = await sandbox.status(ctx.guildId ?? undefined);
       await ctx.send({
         embeds: [
           statusEmbed('📦 Code sandbox', [
@@ -242,11 +251,20 @@ export const guildSettingsHandlers: HandlerTable = {
       const mode = options.getString('mode', true) as SandboxMode;
       if (!['local', 'remote', 'auto'].includes(mode))
         throw new CommandError(`mode "${mode}" must be local, remote or auto.`);
-      await ctx.deps.repos.guildConfigs.update(guildOf(ctx), { sandboxMode: mode });
-      // Honest about its effect: the backend comes from SANDBOX_MODE for every server (spec §6.1).
-      const note =
-        '\nClara picks the sandbox from SANDBOX_MODE for every server; this per-server choice is stored but not used yet.';
-      await ctx.send({ embeds: [successEmbed(`Sandbox mode: ${mode}`, `Stored for this server.${note}`)] });
+      const guildId = guildOf(ctx);
+      await ctx.defer();
+      await ctx.deps.repos.guildConfigs.update(guildId, { sandboxMode: mode });
+      const meaning =
+        mode === 'auto'
+          ? "Code run from this server follows Clara's SANDBOX_MODE."
+          : `Code run from this server uses the ${mode === 'local' ? 'local Docker' : 'remote'} sandbox only.`;
+      const status = await ctx.deps.sandbox?.status(guildId);
+      const now = !status
+        ? '\nThis Clara has no code sandbox, so nothing runs yet.'
+        : status.available
+          ? `\nIn effect now: ${status.mode}.`
+          : `\nNot available right now: ${status.detail}`;
+      await ctx.send({ embeds: [successEmbed(`Sandbox mode: ${mode}`, `${meaning}${now}`)] });
       return { target: ctx.guildId, message: `sandbox mode ${mode}` };
     },
   },
