@@ -240,9 +240,16 @@ export class RemoteBackend implements SandboxBackend {
           `The sandbox service at ${this.where} did not answer within ${seconds(timeoutMs)} s while ${options.doing}.`,
         );
       }
+      const reason = networkReason(error);
+      if (BROKEN.has(errorCode(error))) {
+        throw new SandboxError(
+          'unavailable',
+          `The connection to the sandbox service at ${this.where} broke while ${options.doing} (${reason}): the service stopped or restarted, and the result is lost. Try again once it is back.`,
+        );
+      }
       throw new SandboxError(
         'unavailable',
-        `Cannot reach the sandbox service at ${this.where} (${networkReason(error)}). Check SANDBOX_API_URL and that the service is running.`,
+        `Cannot reach the sandbox service at ${this.where} (${reason}). Check SANDBOX_API_URL and that the service is running.`,
       );
     }
     if (!response.ok) throw this.httpError(response.status, text, options.doing);
@@ -331,6 +338,13 @@ function toExecResult(result: ExecutionResponse, started: number): ExecResult {
 
 function seconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
+}
+
+/** Failures of a connection that was open: the service went away with the request in flight. */
+const BROKEN = new Set(['UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNRESET', 'EPIPE']);
+
+function errorCode(error: unknown): string {
+  return (error as { cause?: { code?: string } }).cause?.code ?? '';
 }
 
 function networkReason(error: unknown): string {
