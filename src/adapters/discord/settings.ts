@@ -10,7 +10,7 @@ export interface DiscordSettings {
   /** Role name that grants admin rights (`CLARA_ADMIN_ROLE`). */
   adminRole: string;
   stopPhrases: readonly string[];
-  /** DM reply-chain length (`DISCORD_MAX_MESSAGES`). */
+  /** Reply-chain length, the message included (`DISCORD_MAX_MESSAGES`). */
   maxChainMessages: number;
   /** Characters kept per context message and per inlined text file (`DISCORD_MAX_CHARS`). */
   maxChars: number;

@@ -58,7 +58,7 @@ export const discordVars = [
     name: 'DISCORD_MAX_MESSAGES',
     type: int({ min: 1, max: 200 }),
     default: 25,
-    description: 'Maximum length of a DM reply chain used as context.',
+    description: 'Maximum length of a reply chain (the message and those it replies to) used as context.',
     group,
   }),
   defineVar({
