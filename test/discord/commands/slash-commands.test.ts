@@ -204,7 +204,7 @@ describe('Discord slash commands', { timeout: 60_000 }, () => {
     expect(rows.map((r) => r.result)).toEqual(['ok', 'denied']);
   });
 
-  it('/sandbox says plainly that there is no sandbox, and still stores the mode', async () => {
+  it('/sandbox status says when the sandbox is unreachable or not configured; /sandbox mode is stored', async () => {
     // The app's real sandbox: no Docker daemon and no remote service here.
     const status = await h.answer(h.slash('sandbox status', {}, h.users.member), /sandbox/);
     expect(JSON.stringify(status.embed.fields)).toContain('❌ no');
