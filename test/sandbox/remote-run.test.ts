@@ -133,6 +133,43 @@ describe('remote sandbox runs (bubblewrap behind the service)', () => {
     expect(result.error).toContain('SANDBOX_NETWORK');
   });
 
+  it('installs a wheel from the workspace without a network, importable in the next run', async () => {
+    // A minimal pure-Python wheel, built inside the sandbox with zipfile (no network, no build tools).
+    const build = [
+      'import base64, hashlib, zipfile',
+      'info = "demo_pkg-0.1.dist-info"',
+      'files = {"demo_pkg/__init__.py": "VALUE = 42\\n",',
+      '         f"{info}/METADATA": "Metadata-Version: 2.1\\nName: demo-pkg\\nVersion: 0.1\\n",',
+      '         f"{info}/WHEEL": "Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"}',
+      'digest = lambda b: base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b"=").decode()',
+      'record = [f"{n},sha256={digest(t.encode())},{len(t.encode())}" for n, t in files.items()]',
+      'files[f"{info}/RECORD"] = "\\n".join(record + [f"{info}/RECORD,,"]) + "\\n"',
+      'with zipfile.ZipFile("demo_pkg-0.1-py3-none-any.whl", "w") as z:',
+      '    for name, text in files.items(): z.writestr(name, text)',
+    ].join('\n');
+    expect((await s.client.runPython('erin', build, RUN)).ok).toBe(true);
+    const before = await s.client.runPython('erin', 'import demo_pkg', RUN);
+    expect(before.error).toContain("No module named 'demo_pkg'");
+
+    const installed = await s.client.installPackage('erin', '/workspace/demo_pkg-0.1-py3-none-any.whl', RUN);
+    expect(installed).toMatchObject({
+      ok: true,
+      output: 'Installed /workspace/demo_pkg-0.1-py3-none-any.whl.',
+    });
+    const used = await s.client.runPython(
+      'erin',
+      'import demo_pkg\nprint(demo_pkg.VALUE, demo_pkg.__file__)',
+      RUN,
+    );
+    expect(used.output).toMatch(
+      /^42 \/workspace\/\.local\/lib\/python3\.\d+\/site-packages\/demo_pkg\/__init__\.py/,
+    );
+    const listed = await s.client.runShell('erin', 'python3 -m pip list --user 2>/dev/null', RUN);
+    expect(listed.output).toMatch(/demo-pkg\s+0\.1/);
+    // Another person does not get it.
+    expect((await s.client.runPython('frank', 'import demo_pkg', RUN)).ok).toBe(false);
+  });
+
   it('cannot write outside /workspace: the system is read-only', async () => {
     const result = await s.client.runShell('alice', 'touch /usr/evil', RUN);
     expect(result.ok).toBe(false);
