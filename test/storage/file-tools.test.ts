@@ -115,6 +115,28 @@ describe('file tools with the local store', () => {
     expect(await readFile(path.join(filesDir, 'tester', 'report.csv'), 'utf8')).toBe('a,b\n1,2\n');
   });
 
+  test('create_file_attachment with empty content is an error: nothing saved, nothing attached', async () => {
+    llm.current.script(
+      {
+        toolCalls: [
+          call('create_file_attachment', { filename: 'empty.txt', content: '' }),
+          call('create_file_attachment', { filename: 'empty.bin', content: '', encoding: 'base64' }, 'b64'),
+        ],
+      },
+      'Nothing to send.',
+    );
+    const result = await turn(app.engine, 'send me an empty file');
+    expect(attachments(result.events)).toHaveLength(0);
+    for (const content of toolResults(llm.current)) {
+      expect(content).toBe(
+        'Error: content is empty: give what the file should contain. Nothing was created or attached.',
+      );
+    }
+    expect(toolResults(llm.current)).toHaveLength(2);
+    const names = (await app.files.list({ userId: 'tester' })).map((f) => f.name);
+    expect(names.filter((name) => name.startsWith('empty'))).toEqual([]);
+  });
+
   test('send_local_file attaches a stored binary file byte for byte; reading it as text describes it', async () => {
     await app.files.save({ userId: 'tester' }, 'photo.png', PNG);
     llm.current.script(

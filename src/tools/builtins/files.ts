@@ -202,6 +202,12 @@ export function fileTools(options: FileToolsOptions): ToolDefinition[] {
         storeCall(store, context, async () => {
           const content = decodeContent(args.content, args.encoding);
           if (!Buffer.isBuffer(content)) return content;
+          // Spec §4.9: an empty attachment is a mistake, not a file to send.
+          if (content.length === 0) {
+            return error(
+              'content is empty: give what the file should contain. Nothing was created or attached.',
+            );
+          }
           const saved = await store.save(namespaceOf(context), args.filename, content);
           const sent = attach(context, { ...saved, content });
           return (
