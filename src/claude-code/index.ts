@@ -25,7 +25,7 @@ export function createClaudeCode(options: ClaudeCodeOptions): ClaudeCode {
 }
 
 /**
- * Offers the three tools to admins when Claude Code is set up; otherwise none is offered and a call to any of
+ * Offers the four tools to admins when Claude Code is set up; otherwise none is offered and a call to any of
  * them explains exactly which variable to set.
  */
 export function registerClaudeCodeTools(registry: ToolRegistry, claudeCode: ClaudeCode): void {

@@ -1,6 +1,7 @@
 /**
  * The admin-only Claude Code tools (spec §4.9): `claude_code` delegates a coding task to the agent,
- * `claude_code_status` reports setup and runs, `claude_code_set_workdir` changes the admin's working directory.
+ * `claude_code_status` reports setup and runs, `claude_code_set_workdir` changes the admin's working directory and
+ * `claude_code_get_workdir` tells which one is in use.
  */
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../tools/index.js';
@@ -11,6 +12,7 @@ export const CLAUDE_CODE_TOOL_NAMES = [
   'claude_code',
   'claude_code_status',
   'claude_code_set_workdir',
+  'claude_code_get_workdir',
 ] as const;
 
 const TOOL_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -120,5 +122,20 @@ export function claudeCodeTools(claudeCode: ClaudeCode): ToolDefinition[] {
     },
   });
 
-  return [run, status, setWorkdir] as ToolDefinition[];
+  const getWorkdir = defineTool({
+    name: 'claude_code_get_workdir',
+    description: 'Tell which directory Claude Code works in for you now (set with claude_code_set_workdir).',
+    schema: z.object({}),
+    adminOnly: true,
+    emoji: '📂',
+    status: () => 'Claude Code directory',
+    run: async (_args, context) => {
+      const current = claudeCode.workdir(context.userId);
+      return current
+        ? `Claude Code works in ${current}.`
+        : 'Error: Claude Code has no working directory: set CLAUDE_CODE_WORKDIR.';
+    },
+  });
+
+  return [run, status, setWorkdir, getWorkdir] as ToolDefinition[];
 }

@@ -35,7 +35,7 @@ beforeEach(() => {
 });
 
 describe('who gets the Claude Code tools', () => {
-  it('offers all three to admins only; the registry refuses a non-admin call', async () => {
+  it('offers all four to admins only; the registry refuses a non-admin call', async () => {
     const t = toolBench(bench);
     expect(t.claudeCode.configured).toBe(true);
     expect(
@@ -105,6 +105,13 @@ describe('claude_code_status and claude_code_set_workdir', () => {
     expect(second.content).toBe(`Claude Code will now work in ${realpathSync(bench.workdir)}/project/src.`);
     expect(t.claudeCode.workdir('discord-1')).toBe(`${realpathSync(bench.workdir)}/project/src`);
     expect(t.claudeCode.workdir('discord-2')).toBe(realpathSync(bench.workdir));
+    expect((await t.call('claude_code_get_workdir', {})).content).toBe(
+      `Claude Code works in ${realpathSync(bench.workdir)}/project/src.`,
+    );
+    expect((await t.call('claude_code_get_workdir', {}, { userId: 'discord-2' })).content).toBe(
+      `Claude Code works in ${realpathSync(bench.workdir)}.`,
+    );
+    expect(await t.call('claude_code_get_workdir', {}, { isAdmin: false })).toMatchObject({ isError: true });
   });
 
   it('refuses missing paths, files, .. escapes and symlinks out of the root', async () => {
