@@ -25,7 +25,7 @@ export interface ChooseBackendOptions {
   /** `DOCKER_HOST`; unset = the default socket. */
   dockerHost?: string;
   /** Builds the Docker backend once the daemon answered. */
-  createDocker?: (docker: Docker) => ServiceBackend;
+  createDocker: (docker: Docker) => ServiceBackend;
   bubblewrap: BubblewrapBackendOptions;
   /** How long the Docker ping may take (default 3 s). */
   pingTimeoutMs?: number;
@@ -72,11 +72,6 @@ export async function chooseServiceBackend(options: ChooseBackendOptions): Promi
         : '';
     throw new ServiceStartError(
       `No Docker daemon answers at ${where} (${problem}). The sandbox service never runs user code on this host without an isolation layer, so it did not start. Start Docker (or point DOCKER_HOST at a daemon)${alternative}.`,
-    );
-  }
-  if (!options.createDocker) {
-    throw new ServiceStartError(
-      `Docker answers at ${where}, but this build of Clara has no Docker backend for the sandbox service yet. Set SANDBOX_BACKEND=bubblewrap to use bubblewrap.`,
     );
   }
   return { backend: options.createDocker(docker), label: 'docker' };
