@@ -1,7 +1,8 @@
 /**
  * `/mcp` with the real MCP manager and installer: install server-everything from its local path (admins only),
  * list, status and the per-server tools list (broken in the original), Smithery search against the fake registry,
- * disable / enable, and uninstall through the confirm button.
+ * disable / enable, restart (a new process) and refresh (configs changed on disk are applied), and uninstall through
+ * the confirm button.
  */
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,6 +126,50 @@ describe('/mcp', { timeout: 90_000 }, () => {
       INSTALL_TIMEOUT,
     );
     expect((await app.mcp.manager.server('everything'))?.status).toBe('running');
+  });
+
+  it('restarts a server (Manage Channels) with a new process, and refreshes the configs (admins)', async () => {
+    const denied = await h.answer(h.slash('mcp restart', { server: 'everything' }, h.users.member));
+    expect(denied.embed.title).toBe('❌ Permission denied');
+    const before = (await app.mcp.manager.server('everything'))?.pid;
+    expect(before).toBeGreaterThan(0);
+    const restarted = await h.answer(
+      h.slash('mcp restart', { server: 'everything' }, h.users.mod),
+      /Restarted everything/,
+      INSTALL_TIMEOUT,
+    );
+    expect(restarted.embed.title).toBe('✅ Restarted everything');
+    expect(restarted.embed.description).toMatch(/^✅ running, \d+ tools$/);
+    const after = await app.mcp.manager.server('everything');
+    expect(after).toMatchObject({ status: 'running' });
+    expect(after?.pid).not.toBe(before);
+    const unknown = await h.answer(h.slash('mcp restart', { server: 'nope' }, h.users.mod));
+    expect(unknown.embed.title).toBe('❌ Unknown MCP server');
+
+    const notAdmin = await h.answer(h.slash('mcp refresh', {}, h.users.mod));
+    expect(notAdmin.embed.title).toBe('❌ Permission denied');
+    // A config changed behind Clara's back (like `clara mcp disable` in a terminal) is applied by a refresh.
+    await app.mcp.store.update('everything', { enabled: false });
+    const refreshed = await h.answer(
+      h.slash('mcp refresh', {}, h.users.admin),
+      /MCP configs reloaded/,
+      INSTALL_TIMEOUT,
+    );
+    expect(refreshed.embed.description).toBe('No enabled servers.');
+    expect(await app.mcp.manager.server('everything')).toMatchObject({ enabled: false, connected: false });
+    await app.mcp.store.update('everything', { enabled: true });
+    const again = await h.answer(
+      h.slash('mcp refresh', {}, h.users.admin),
+      /MCP configs reloaded/,
+      INSTALL_TIMEOUT,
+    );
+    expect(again.embed.description).toBe('• ✅ everything');
+    expect(await app.mcp.manager.server('everything')).toMatchObject({ status: 'running', connected: true });
+    const rows = await eventually('the refresh audit rows', async () => {
+      const found = await app.db.repos.adminAudit.recent({ action: '/mcp refresh' });
+      return found.length >= 2 && found;
+    });
+    expect(rows.map((r) => r.message)).toEqual(expect.arrayContaining(['1 connected', '0 connected']));
   });
 
   it('uninstalls after the confirm button', async () => {
