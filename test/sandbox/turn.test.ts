@@ -1,17 +1,11 @@
 /**
  * One conversation turn through the real app and engine with the fake LLM: the model calls execute_python (run
  * by the Docker backend against the fake Docker engine) and then download_from_sandbox with send=true; the result
- * goes back to the model and the file reaches the reply as an attachment. The sandbox is registered here the way
- * the composition root is meant to (createSandbox + registerSandboxTools).
+ * goes back to the model and the file reaches the reply as an attachment. The sandbox is the one the composition
+ * root builds and registers (DOCKER_HOST points it at the fake engine).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createSandbox,
-  registerSandboxTools,
-  type SandboxSelector,
-  type SandboxToolsHandle,
-  safeUserId,
-} from '../../src/sandbox/index.js';
+import { safeUserId } from '../../src/sandbox/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { type FakeDocker, startFakeDocker } from '../support/fake-docker.js';
 import type { FakeLlm } from '../support/fake-llm.js';
@@ -23,24 +17,18 @@ describe('sandbox tools in a turn', () => {
   let fake: FakeLlm;
   let docker: FakeDocker;
   let app: TestApp | undefined;
-  let sandbox: SandboxSelector | undefined;
-  let handle: SandboxToolsHandle | undefined;
 
   beforeEach(async () => {
     fake = llm.current;
     docker = await startFakeDocker({ images: ['python:3.12-slim'] });
   });
   afterEach(async () => {
-    handle?.stop();
-    await sandbox?.close();
     await app?.stop();
     await docker.close();
   });
 
   it('runs Python for the model and sends the file it made', async () => {
     app = await startTestApp({ backend: 'sqlite', fake, env: { DOCKER_HOST: docker.dockerHost } });
-    sandbox = createSandbox({ config: app.config });
-    handle = await registerSandboxTools(app.tools, { sandbox, files: app.files, refreshMs: 0 });
     fake.script(
       {
         toolCalls: [
