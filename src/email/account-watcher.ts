@@ -36,6 +36,8 @@ export interface AccountWatcherDeps {
   logger: WatcherLogger;
   timing: WatcherTiming;
   now: () => Date;
+  /** Extra trusted certificates in PEM (EMAIL_TLS_CA_FILE). */
+  tlsCa?: string | undefined;
 }
 
 const BATCH = 50;
@@ -63,6 +65,8 @@ export class AccountWatcher {
   private client: ImapFlow | undefined;
   private loop: Promise<void> | undefined;
   private errorCount: number;
+  /** Waiting out the back-off after a failure (a reset of the stored error state ends the wait). */
+  private backingOff = false;
   private readonly failures = new Map<number, number>();
 
   constructor(
@@ -85,9 +89,21 @@ export class AccountWatcher {
     this.loop ??= this.run();
   }
 
-  /** Settings changed (poll interval, quiet hours…): used from the next check on. */
+  /**
+   * Settings changed (poll interval, quiet hours…): used from the next check on. When the stored error state was
+   * reset while this watcher waits out a back-off (`resume` from the CLI, another process or a slash command), it
+   * retries at once.
+   */
   update(account: EmailAccount): void {
     this.account = account;
+    if (this.backingOff && account.status === 'active' && account.errorCount === 0) {
+      this.errorCount = 0;
+      this.deps.logger.info(
+        { accountId: this.id, account: account.emailAddress },
+        'Email account resumed: retrying now instead of waiting out the back-off',
+      );
+      this.wake();
+    }
   }
 
   /** Check now instead of waiting (new rules, resume, manual check). */
@@ -162,7 +178,12 @@ export class AccountWatcher {
             nextCheckAt: new Date(now().getTime() + delay),
           })
           .catch(() => {});
-        await this.sleep(delay);
+        this.backingOff = true;
+        try {
+          await this.sleep(delay);
+        } finally {
+          this.backingOff = false;
+        }
       } finally {
         this.client?.close();
         this.client = undefined;
@@ -182,6 +203,7 @@ export class AccountWatcher {
         tls: this.account.imapTls,
         user: this.account.imapUsername,
         password,
+        ca: this.deps.tlsCa,
       },
       { connectMs: timing.connectTimeoutMs, socketMs: Math.max(this.pollMs() * 2, 5 * 60_000) },
     );

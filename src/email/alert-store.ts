@@ -7,9 +7,33 @@ import type { Selectable } from 'kysely';
 import { type EmailAlertsTable, fromDbTime, fromDbTimeOrNull, toDbTime } from '../db/index.js';
 import { isImportance } from './classify.js';
 import type { EmailDb } from './store.js';
-import type { AlertTarget, DeliveryStatus, EmailAlert } from './types.js';
+import { type AlertTarget, type DeliveryStatus, type EmailAlert, MAX_DELIVERY_ATTEMPTS } from './types.js';
 
-export type NewAlert = Omit<EmailAlert, 'id' | 'messageId' | 'sentAt'>;
+export type NewAlert = Omit<EmailAlert, 'id' | 'messageId' | 'sentAt' | 'deliveryAttempts' | 'deliveryError'>;
+
+/**
+ * `delivery_status` (a column of ours, not the original's) holds the state, and for failed deliveries the attempts
+ * so far and the last error: `failed:2:Cannot send messages to this user`. A plain `failed` counts as one attempt.
+ */
+const FAILED = /^(failed|undeliverable)(?::(\d+)(?::([\s\S]*))?)?$/;
+const STATUSES: readonly DeliveryStatus[] = ['pending', 'sent', 'digest', 'digest_sent'];
+
+function decodeStatus(raw: string | null): {
+  status: DeliveryStatus;
+  attempts: number;
+  error: string | null;
+} {
+  const failed = FAILED.exec(raw ?? '');
+  if (failed) {
+    return {
+      status: failed[1] as DeliveryStatus,
+      attempts: failed[2] ? Number(failed[2]) : 1,
+      error: failed[3] || null,
+    };
+  }
+  const status = STATUSES.find((s) => s === raw) ?? 'sent';
+  return { status, attempts: 0, error: null };
+}
 
 type AlertRow = Selectable<EmailAlertsTable> & { account_address: string | null; rule_name: string | null };
 
@@ -20,6 +44,7 @@ function targetOf(row: AlertRow): AlertTarget {
 }
 
 function toAlert(row: AlertRow): EmailAlert {
+  const delivery = decodeStatus(row.delivery_status);
   return {
     id: row.id,
     userId: row.user_id,
@@ -38,9 +63,11 @@ function toAlert(row: AlertRow): EmailAlert {
     uidValidity: row.uid_validity ?? '',
     ping: (row.was_pinged ?? 'false') === 'true',
     target: targetOf(row),
-    deliveryStatus: (row.delivery_status ?? 'sent') as DeliveryStatus,
+    deliveryStatus: delivery.status,
     messageId: row.message_id,
     sentAt: row.sent_at === null ? null : fromDbTime(row.sent_at),
+    deliveryAttempts: delivery.attempts,
+    deliveryError: delivery.error,
   };
 }
 
@@ -119,6 +146,51 @@ export class AlertStore {
       .execute();
   }
 
+  /**
+   * Counts one more failed delivery of each alert: `failed` (retried with the next digest) until `maxAttempts`, then
+   * `undeliverable`. Returns the alerts as stored now.
+   */
+  async markFailed(
+    list: readonly EmailAlert[],
+    error: string,
+    maxAttempts = MAX_DELIVERY_ATTEMPTS,
+  ): Promise<EmailAlert[]> {
+    const reason = error.replace(/\s+/g, ' ').trim().slice(0, 300) || 'unknown error';
+    const updated: EmailAlert[] = [];
+    for (const alert of list) {
+      const attempts = (alert.deliveryStatus === 'failed' ? (alert.deliveryAttempts ?? 1) : 0) + 1;
+      const status: DeliveryStatus = attempts >= maxAttempts ? 'undeliverable' : 'failed';
+      await this.db
+        .updateTable('email_alerts')
+        .set({ delivery_status: `${status}:${attempts}:${reason}` })
+        .where('id', '=', alert.id)
+        .execute();
+      updated.push({ ...alert, deliveryStatus: status, deliveryAttempts: attempts, deliveryError: reason });
+    }
+    return updated;
+  }
+
+  /** The stored delivery state of one alert (undefined when it is gone). */
+  async deliveryStatus(id: string): Promise<DeliveryStatus | undefined> {
+    const row = await this.db
+      .selectFrom('email_alerts')
+      .select('delivery_status')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? decodeStatus(row.delivery_status).status : undefined;
+  }
+
+  /** Alerts waiting to be sent (held until a notifier was ready, or interrupted by a crash), oldest first. */
+  async pending(options: { createdBefore?: Date } = {}): Promise<EmailAlert[]> {
+    let query = this.select().where('a.delivery_status', '=', 'pending');
+    if (options.createdBefore) {
+      // Rows have no creation time; the message's arrival is an upper bound of it.
+      query = query.where('a.email_received_at', '<', toDbTime(options.createdBefore));
+    }
+    const rows = await query.orderBy('a.email_received_at').limit(200).execute();
+    return rows.map(toAlert);
+  }
+
   /** Alerts delivered immediately for the account since `since` (the rate limit's window). */
   async sentSince(accountId: string, since: Date): Promise<number> {
     const row = await this.db
@@ -137,7 +209,8 @@ export class AlertStore {
       .selectFrom('email_alerts')
       .select('account_id')
       .distinct()
-      .where('delivery_status', 'in', ['digest', 'failed'])
+      // Waiting for the digest, or failed and still to be retried.
+      .where((eb) => eb.or([eb('delivery_status', '=', 'digest'), eb('delivery_status', 'like', 'failed%')]))
       .execute();
     return rows.map((r) => r.account_id);
   }
@@ -146,7 +219,9 @@ export class AlertStore {
   async pendingDigest(accountId: string): Promise<EmailAlert[]> {
     const rows = await this.select()
       .where('a.account_id', '=', accountId)
-      .where('a.delivery_status', 'in', ['digest', 'failed'])
+      .where((eb) =>
+        eb.or([eb('a.delivery_status', '=', 'digest'), eb('a.delivery_status', 'like', 'failed%')]),
+      )
       .orderBy('a.email_received_at')
       .execute();
     return rows.map(toAlert);

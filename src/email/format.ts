@@ -1,6 +1,6 @@
 /** Plain-text descriptions of accounts, rules and alerts, shared by the tools, the CLI and slash commands. */
 import type { EmailRule } from './rules.js';
-import type { EmailAccount, EmailAlert } from './types.js';
+import { type EmailAccount, type EmailAlert, MAX_DELIVERY_ATTEMPTS } from './types.js';
 
 function ago(date: Date, now: Date): string {
   const seconds = Math.round((now.getTime() - date.getTime()) / 1000);
@@ -15,8 +15,16 @@ function span(seconds: number): string {
   return `${Math.round(seconds / 86_400)} d`;
 }
 
-/** One word for the state: watching, error, paused, disabled, waiting (never connected yet). */
+/** Why a row of the original's Gmail API accounts is not watched. */
+export const GMAIL_API_UNSUPPORTED =
+  'not watched: Gmail API accounts are not supported; re-add with an app password (IMAP)';
+
+/**
+ * One word for the state: watching, error, paused, disabled, waiting (never connected yet), unsupported (a Gmail
+ * API row of the original).
+ */
 export function accountState(account: EmailAccount): string {
+  if (account.providerType === 'gmail') return 'unsupported';
   if (!account.enabled) return 'paused';
   if (account.status === 'disabled') return 'disabled';
   if (account.status === 'error') return 'error';
@@ -34,7 +42,9 @@ export function describeAccount(
     `${account.emailAddress} (${account.imapServer}:${account.imapPort}${account.imapTls ? ' TLS' : ''})`,
     state === 'watching' && account.watchMode
       ? `watching (${account.watchMode === 'idle' ? 'push/IDLE' : 'polling'})`
-      : state,
+      : state === 'unsupported'
+        ? GMAIL_API_UNSUPPORTED
+        : state,
   ];
   if (account.lastCheckedAt) parts.push(`last check ${ago(account.lastCheckedAt, now)}`);
   if (state === 'error' && account.lastError) parts.push(`error: ${account.lastError}`);
@@ -43,7 +53,7 @@ export function describeAccount(
     parts.push(`quiet ${account.quietHoursStart}:00-${account.quietHoursEnd}:00 UTC`);
   }
   if (account.alertChannelId) parts.push(`alerts to channel ${account.alertChannelId}`);
-  if (options.monitoring === false && account.enabled)
+  if (options.monitoring === false && account.enabled && state !== 'unsupported')
     parts.push('not watched: EMAIL_MONITORING_ENABLED is off');
   return parts.join(' · ');
 }
@@ -66,8 +76,27 @@ export function describeRule(rule: EmailRule): string {
   );
 }
 
+/** The delivery state in words ('' when sent): pending, digest, failed with the attempts and why… */
+export function describeDelivery(alert: EmailAlert): string {
+  const attempts = alert.deliveryAttempts ?? 1;
+  const why = alert.deliveryError ? `: ${alert.deliveryError}` : '';
+  switch (alert.deliveryStatus) {
+    case 'sent':
+      return '';
+    case 'failed':
+      return `failed ${attempts} of ${MAX_DELIVERY_ATTEMPTS} attempts, retried with the next digest${why}`;
+    case 'undeliverable':
+      return `undeliverable after ${attempts} attempts, not retried${why}`;
+    case 'pending':
+      return 'pending (not sent yet)';
+    default:
+      return alert.deliveryStatus.replace('_', ' ');
+  }
+}
+
 export function describeAlert(alert: EmailAlert): string {
   const when = alert.receivedAt.toISOString().replace('T', ' ').slice(0, 16);
-  const delivery = alert.deliveryStatus === 'sent' ? '' : ` [${alert.deliveryStatus.replace('_', ' ')}]`;
+  const state = describeDelivery(alert);
+  const delivery = state ? ` [${state}]` : '';
   return `${when} ${alert.importance.toUpperCase()} ${alert.subject} — from ${alert.from} (${alert.reason})${delivery}`;
 }

@@ -1,4 +1,7 @@
-/** `GET /api/email/alerts?limit=20`: the web page owner's recent email alerts (the server's token guards it). */
+/**
+ * `GET /api/email/alerts?limit=20`: the web page owner's recent email alerts, newest first, and whether monitoring is
+ * on (the page shows its alerts view then). The server's token guards it.
+ */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { EmailService } from './service.js';
@@ -13,7 +16,7 @@ export function emailAlertsRoute(service: EmailService, userId: string) {
         return reply.code(400).send({ error: 'limit must be a whole number from 1 to 200.' });
       }
       const alerts = await service.recentAlerts(userId, query.data.limit);
-      return { alerts };
+      return { alerts, monitoring: service.monitoringEnabled };
     });
   };
 }

@@ -11,7 +11,13 @@ export interface ImapSettings {
   tls: boolean;
   user: string;
   password: string;
+  /** Extra trusted certificates in PEM (EMAIL_TLS_CA_FILE), for servers with a private or self-signed one. */
+  ca?: string | undefined;
 }
+
+/** Where the certificate problem of a TLS failure can be fixed (EMAIL_TLS_CA_FILE). */
+export const TLS_TRUST_HINT =
+  'If it is your own server, trust its certificate (or its CA) with EMAIL_TLS_CA_FILE=<PEM file>.';
 
 export interface ImapTimeouts {
   connectMs?: number;
@@ -29,6 +35,7 @@ export async function createImapClient(
     port: settings.port,
     secure: settings.tls,
     auth: { user: settings.user, pass: settings.password },
+    ...(settings.ca ? { tls: { ca: [settings.ca] } } : {}),
     logger: false,
     disableAutoIdle: true,
     connectionTimeout: timeouts.connectMs ?? 30_000,
@@ -74,6 +81,26 @@ export function describeImapError(
   ) {
     return `Timed out talking to ${where}. The server may be down or blocked by a firewall.`;
   }
+  const tlsText = `${code} ${text}`;
+  if (/CERT_HAS_EXPIRED|certificate has expired/i.test(tlsText)) {
+    return `TLS failed with ${where}: the server's certificate has expired (CERT_HAS_EXPIRED).`;
+  }
+  if (/ALTNAME|Hostname\/IP does not match/i.test(tlsText)) {
+    return `TLS failed with ${where}: the server's certificate is for another host name (ERR_TLS_CERT_ALTNAME_INVALID). Use the name on the certificate as the server.`;
+  }
+  const untrusted =
+    /SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE|self[- ]signed|unable to verify|unable to get (local )?issuer/i.exec(
+      tlsText,
+    );
+  if (untrusted) {
+    const reason = /^[A-Z_]+$/.test(code) ? code : 'self-signed or from an unknown authority';
+    return `TLS failed with ${where}: the server's certificate is not trusted (${reason}). ${TLS_TRUST_HINT}`;
+  }
+  if (/CERT|ERR_TLS|ERR_SSL|wrong version number|EPROTO/i.test(tlsText)) {
+    return settings.tls
+      ? `TLS failed with ${where} (${code || 'handshake error'}): the port does not speak TLS (993 does, 143 does not), or the TLS versions do not match.`
+      : `TLS failed with ${where} (${code || 'handshake error'}).`;
+  }
   if (
     code === 'ECONNRESET' ||
     code === 'EPIPE' ||
@@ -81,13 +108,6 @@ export function describeImapError(
     /connection (closed|not available)|socket closed/i.test(text)
   ) {
     return `The connection to ${where} was closed.`;
-  }
-  if (
-    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|wrong version number|EPROTO/i.test(`${code} ${text}`)
-  ) {
-    return settings.tls
-      ? `TLS failed with ${where} (${code || 'handshake error'}): the certificate is not trusted, or the port does not speak TLS (993 does, 143 does not).`
-      : `TLS failed with ${where} (${code || 'handshake error'}).`;
   }
   const detail = text.replace(/\s+/g, ' ').slice(0, 200) || code || 'unknown error';
   return `IMAP error at ${where}: ${detail}`;

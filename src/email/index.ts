@@ -8,7 +8,14 @@ export {
   EmailCredentialError,
   KEY_HELP,
 } from './credentials.js';
-export { accountState, describeAccount, describeAlert, describeRule } from './format.js';
+export {
+  accountState,
+  describeAccount,
+  describeAlert,
+  describeDelivery,
+  describeRule,
+  GMAIL_API_UNSUPPORTED,
+} from './format.js';
 export { emailAlertsRoute } from './http.js';
 export {
   describeImapError,
@@ -20,7 +27,7 @@ export {
 } from './imap.js';
 export { type Leadership, postgresLeadership } from './leadership.js';
 export { Mailbox, type MailboxConfig, type MailboxEntry } from './mailbox.js';
-export { mailboxTools } from './mailbox-tools.js';
+export { type MailboxToolsOptions, mailboxTools } from './mailbox-tools.js';
 export { toEmailMessage } from './message.js';
 export { findPreset, PRESET_PRIORITY, RULE_PRESETS, type RulePreset } from './presets.js';
 export { AlertProcessor, createLoggingNotifier, formatAlert, formatDigest } from './processor.js';

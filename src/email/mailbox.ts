@@ -13,6 +13,8 @@ export interface MailboxConfig {
   smtpHost: string;
   smtpPort: number;
   smtpTimeoutSeconds: number;
+  /** Extra trusted certificates in PEM (EMAIL_TLS_CA_FILE), for IMAP and SMTP. */
+  tlsCa?: string | undefined;
 }
 
 export interface MailboxEntry {
@@ -43,6 +45,7 @@ export class Mailbox {
       tls: this.config.imapPort === 993,
       user: this.config.address,
       password: this.config.password,
+      ca: this.config.tlsCa,
     };
   }
 
@@ -99,6 +102,7 @@ export class Mailbox {
       port: this.config.smtpPort,
       secure: this.config.smtpPort === 465,
       auth: { user: this.config.address, pass: this.config.password },
+      ...(this.config.tlsCa ? { tls: { ca: [this.config.tlsCa] } } : {}),
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout,

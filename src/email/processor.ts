@@ -2,12 +2,22 @@
  * What happens to one new message: the first matching rule (with the LLM check when the rule asks for one), an
  * alert row (unique per message, so never twice), then immediate delivery through the Notifier — or the digest for
  * low importance, quiet hours and accounts over their hourly rate limit. Digests go out on their own schedule.
+ * While no notifier is ready (Clara waits for Discord to connect) alerts stay `pending` and are delivered by
+ * `deliverPending` once it is; so are alerts a crash left `pending`. Failed deliveries are retried with the digest
+ * up to MAX_DELIVERY_ATTEMPTS times, then marked `undeliverable`.
  */
 import type { AlertStore } from './alert-store.js';
 import { type ClassifierLlm, classifyWithLlm } from './classify.js';
 import { candidateMatches, inQuietHours, type RuleMatch } from './rules.js';
 import type { EmailStore } from './store.js';
-import type { EmailAccount, EmailAlert, EmailMessage, Importance, Notifier } from './types.js';
+import {
+  type EmailAccount,
+  type EmailAlert,
+  type EmailMessage,
+  type Importance,
+  MAX_DELIVERY_ATTEMPTS,
+  type Notifier,
+} from './types.js';
 
 export interface ProcessorLogger {
   info(obj: object, msg: string): void;
@@ -23,6 +33,10 @@ export interface AlertProcessorOptions {
   rateLimitPerHour: number;
   /** For LLM checks of rules that ask for one; without it those rules match on their conditions alone. */
   llm?: ClassifierLlm | undefined;
+  /** False while alerts must wait for the real notifier (default: always ready). */
+  isReady?: () => boolean;
+  /** Failed deliveries before an alert is `undeliverable` (default MAX_DELIVERY_ATTEMPTS). */
+  maxDeliveryAttempts?: number;
   now?: () => Date;
 }
 
@@ -35,9 +49,16 @@ interface Decision {
 
 export class AlertProcessor {
   private readonly now: () => Date;
+  /** Alerts being delivered by this process right now (never sent twice at once). */
+  private readonly inFlight = new Set<string>();
+  private pendingRun: Promise<number> | undefined;
 
   constructor(private readonly options: AlertProcessorOptions) {
     this.now = options.now ?? (() => new Date());
+  }
+
+  private get ready(): boolean {
+    return this.options.isReady?.() ?? true;
   }
 
   /** Evaluates the user's rules for one message of the account; the matching rule and why, or undefined. */
@@ -135,23 +156,71 @@ export class AlertProcessor {
       );
       return alert;
     }
-    try {
-      const result = await this.options.notifier.sendAlert(alert);
-      await alerts.markDelivered([alert.id], 'sent', result?.messageId);
-      return { ...alert, deliveryStatus: 'sent', messageId: result?.messageId ?? null, sentAt: this.now() };
-    } catch (error) {
-      logger.warn(
-        { accountId: account.id, alertId: alert.id, error: (error as Error).message },
-        'Email alert delivery failed; retried with the next digest',
+    if (!this.ready) {
+      logger.info(
+        { accountId: account.id, alertId: alert.id },
+        'Email alert held until the notifier is ready (Discord is connecting)',
       );
-      await alerts.markDelivered([alert.id], 'failed');
-      return { ...alert, deliveryStatus: 'failed' };
+      return alert;
     }
+    return this.deliver(alert);
+  }
+
+  /** Sends one `pending` alert unless it is on its way already or no longer pending. */
+  private async deliver(alert: EmailAlert): Promise<EmailAlert> {
+    const { alerts, logger } = this.options;
+    if (this.inFlight.has(alert.id)) return alert;
+    this.inFlight.add(alert.id);
+    try {
+      if ((await alerts.deliveryStatus(alert.id)) !== 'pending') return alert;
+      try {
+        const result = await this.options.notifier.sendAlert(alert);
+        await alerts.markDelivered([alert.id], 'sent', result?.messageId);
+        return { ...alert, deliveryStatus: 'sent', messageId: result?.messageId ?? null, sentAt: this.now() };
+      } catch (error) {
+        const [failed] = await alerts.markFailed([alert], (error as Error).message, this.maxAttempts);
+        logger.warn(
+          { accountId: alert.accountId, alertId: alert.id, error: (error as Error).message },
+          'Email alert delivery failed; retried with the next digest',
+        );
+        return failed ?? { ...alert, deliveryStatus: 'failed' };
+      }
+    } finally {
+      this.inFlight.delete(alert.id);
+    }
+  }
+
+  private get maxAttempts(): number {
+    return this.options.maxDeliveryAttempts ?? MAX_DELIVERY_ATTEMPTS;
+  }
+
+  /**
+   * Delivers alerts left `pending`: held while no notifier was ready, or interrupted by a crash. `olderThanMs`
+   * limits it to alerts of mail that arrived at least that long ago (the periodic sweep). Returns how many were sent.
+   */
+  deliverPending(options: { olderThanMs?: number } = {}): Promise<number> {
+    if (!this.ready) return Promise.resolve(0);
+    this.pendingRun ??= (async () => {
+      const { olderThanMs } = options;
+      const createdBefore =
+        olderThanMs === undefined ? undefined : new Date(this.now().getTime() - olderThanMs);
+      let sent = 0;
+      for (const alert of await this.options.alerts.pending({ createdBefore })) {
+        if (!this.ready) break;
+        if ((await this.deliver(alert)).deliveryStatus === 'sent') sent += 1;
+      }
+      if (sent > 0) this.options.logger.info({ sent }, 'Delivered email alerts that were waiting');
+      return sent;
+    })().finally(() => {
+      this.pendingRun = undefined;
+    });
+    return this.pendingRun;
   }
 
   /** Sends one digest per account with waiting alerts (skipping accounts in quiet hours). Returns how many went out. */
   async flushDigests(): Promise<number> {
     const { alerts, store, logger, notifier } = this.options;
+    if (!this.ready) return 0;
     let sent = 0;
     for (const accountId of await alerts.accountsWithDigest()) {
       const account = await store.account(accountId);
@@ -168,9 +237,13 @@ export class AlertProcessor {
         );
         sent += 1;
       } catch (error) {
+        const failed = await alerts.markFailed(pending, (error as Error).message, this.maxAttempts);
+        const given = failed.filter((a) => a.deliveryStatus === 'undeliverable').length;
         logger.warn(
-          { accountId, error: (error as Error).message },
-          'Email digest delivery failed; will retry',
+          { accountId, error: (error as Error).message, alerts: pending.length, undeliverable: given },
+          given
+            ? `Email digest delivery failed; ${given} alert(s) failed ${this.maxAttempts} times and are not retried`
+            : 'Email digest delivery failed; will retry',
         );
       }
     }

@@ -50,6 +50,10 @@ export interface EmailServiceOptions {
   /** Present when the monitor runs in this process. */
   watcher?: WatcherControl | undefined;
   monitoringEnabled: boolean;
+  /** Extra trusted certificates (EMAIL_TLS_CA_FILE) for the connection tests. */
+  tlsCa?: string | undefined;
+  /** DISCORD_LOG_CHANNEL_ID: where channel-wide alerts go unless a channel is named. */
+  logChannelId?: string | undefined;
   /** Connection test (the real IMAP probe by default). */
   probe?: (settings: ImapSettings) => Promise<ImapProbe>;
 }
@@ -68,6 +72,11 @@ export class EmailService {
 
   get monitoringEnabled(): boolean {
     return this.options.monitoringEnabled;
+  }
+
+  /** The channel for channel-wide alerts (DISCORD_LOG_CHANNEL_ID), when configured. */
+  get logChannelId(): string | undefined {
+    return this.options.logChannelId;
   }
 
   private async notifyWatcher(accountId?: string): Promise<void> {
@@ -114,6 +123,7 @@ export class EmailService {
       tls: input.tls ?? port === 993,
       user: input.username?.trim() || emailAddress,
       password: input.password,
+      ca: this.options.tlsCa,
     };
     let probe: ImapProbe | undefined;
     if (!input.skipTest) probe = await this.probe(settings);
@@ -155,6 +165,7 @@ export class EmailService {
         tls: account.imapTls,
         user: account.imapUsername,
         password,
+        ca: this.options.tlsCa,
       });
       return {
         account,

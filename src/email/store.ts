@@ -46,6 +46,7 @@ export function toAccount(row: Selectable<EmailAccountsTable>): EmailAccount {
     lastSeenUid: row.last_seen_uid && /^\d+$/.test(row.last_seen_uid) ? Number(row.last_seen_uid) : null,
     uidValidity: row.uid_validity,
     createdAt: fromDbTimeOrNull(row.created_at),
+    providerType: row.provider_type || 'imap',
   };
 }
 

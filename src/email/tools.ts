@@ -27,8 +27,6 @@ async function guarded(run: () => Promise<string>): Promise<string> {
 
 export interface EmailToolsOptions {
   now?: () => Date;
-  /** Channel for channel-wide alerts when neither the call nor the conversation names one (DISCORD_LOG_CHANNEL_ID). */
-  defaultChannelId?: string | undefined;
 }
 
 export function emailTools(service: EmailService, options: EmailToolsOptions = {}): ToolDefinition[] {
@@ -137,24 +135,44 @@ export function emailTools(service: EmailService, options: EmailToolsOptions = {
       name: 'email_set_alert_channel',
       emoji: '📢',
       description:
-        'Send alerts for a mailbox to a channel (default: the current channel, else DISCORD_LOG_CHANNEL_ID) instead of a direct message; dm=true goes back to direct messages.',
+        'Send alerts for a mailbox to a Discord channel instead of direct messages (admins only, like /email channel): ' +
+        'channel_id, or this_channel=true for the current one, or neither for the log channel (DISCORD_LOG_CHANNEL_ID). ' +
+        'Channel alerts mention the owner. dm=true goes back to direct messages (anyone).',
       schema: z.object({
-        channel_id: z.string().optional(),
+        channel_id: z
+          .string()
+          .trim()
+          .regex(/^\d{1,20}$/, 'must be a Discord channel id (digits)')
+          .optional(),
+        this_channel: z.boolean().optional(),
         dm: z.boolean().optional(),
         email_address: optionalAccount,
       }),
       run: (args, context) =>
         guarded(async () => {
-          const channel = args.dm
-            ? null
-            : (args.channel_id ?? context.channelId ?? options.defaultChannelId ?? null);
-          if (!args.dm && !channel) {
-            return 'Error: give channel_id (this conversation has no channel and DISCORD_LOG_CHANNEL_ID is not set), or dm=true.';
+          let channel: string | null = null;
+          if (!args.dm) {
+            if (!context.isAdmin) {
+              return 'Error: only an admin can send alerts to a channel (as with /email channel), because everyone there would see your senders and subjects. Use dm=true for direct messages.';
+            }
+            channel =
+              args.channel_id ??
+              (args.this_channel ? (context.channelId ?? null) : (service.logChannelId ?? null));
+            if (!channel) {
+              return args.this_channel
+                ? 'Error: this conversation has no channel; give channel_id, or dm=true.'
+                : 'Error: DISCORD_LOG_CHANNEL_ID is not set, so there is no log channel; give channel_id or this_channel=true, or dm=true.';
+            }
           }
           const updated = await service.configure(context.userId, args.email_address, {
             alertChannelId: channel,
           });
-          return `Alerts for ${updated.map((a) => a.emailAddress).join(', ')} go to ${channel ? `channel ${channel}` : 'direct messages'}.`;
+          const where = !channel
+            ? 'direct messages'
+            : channel === service.logChannelId
+              ? `the log channel ${channel}`
+              : `channel ${channel}`;
+          return `Alerts for ${updated.map((a) => a.emailAddress).join(', ')} go to ${where}.`;
         }),
     }),
     defineTool({

@@ -51,12 +51,19 @@ export interface EmailAccount {
   lastSeenUid: number | null;
   uidValidity: string | null;
   createdAt: Date | null;
+  /** `imap`, or `gmail` for the original's Gmail API rows (not watched: they need re-adding with an app password). */
+  providerType?: string;
 }
 
 /** Where alerts go: a direct message to the owner, or a channel (channel-wide alerts). */
 export type AlertTarget = { kind: 'user'; userId: string } | { kind: 'channel'; channelId: string };
 
-export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'digest' | 'digest_sent';
+/**
+ * `pending`: waiting to be sent (also while no notifier is ready yet, e.g. before Discord connects); `failed`: a
+ * delivery failed and is retried with the next digest; `undeliverable`: it failed MAX_DELIVERY_ATTEMPTS times and is
+ * not retried any more; `digest`: waiting for the digest.
+ */
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'undeliverable' | 'digest' | 'digest_sent';
 
 /** One alert, as stored and as handed to a notifier. */
 export interface EmailAlert {
@@ -83,6 +90,10 @@ export interface EmailAlert {
   /** Platform message id once delivered (Discord). */
   messageId: string | null;
   sentAt: Date | null;
+  /** Failed delivery attempts so far (failed / undeliverable alerts); 0 or absent otherwise. */
+  deliveryAttempts?: number;
+  /** Why the last delivery failed (failed / undeliverable alerts). */
+  deliveryError?: string | null;
 }
 
 /**
@@ -95,3 +106,6 @@ export interface Notifier {
   /** Delivers several lower-priority alerts of one account as one digest message. */
   sendDigest(alerts: EmailAlert[]): Promise<{ messageId?: string } | undefined>;
 }
+
+/** Failed deliveries of one alert after which it is marked `undeliverable` and no longer retried. */
+export const MAX_DELIVERY_ATTEMPTS = 5;

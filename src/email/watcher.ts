@@ -7,6 +7,9 @@ import { AccountWatcher, type AccountWatcherDeps, type WatcherTiming } from './a
 import type { Leadership } from './leadership.js';
 import type { EmailStore } from './store.js';
 
+/** A `pending` alert this old was interrupted (a crash, another process) and is delivered by the periodic sweep. */
+const STALE_PENDING_MS = 2 * 60_000;
+
 export interface EmailWatcherOptions extends Omit<AccountWatcherDeps, 'timing' | 'now'> {
   store: EmailStore;
   timing: WatcherTiming & {
@@ -34,6 +37,8 @@ export class EmailWatcher implements WatcherControl {
   private running = false;
   private refreshing: Promise<void> | undefined;
   private leader: boolean;
+  /** Alerts left pending were delivered once since this process started watching. */
+  private pendingSwept = false;
   private readonly deps: AccountWatcherDeps;
 
   constructor(private readonly options: EmailWatcherOptions) {
@@ -89,6 +94,15 @@ export class EmailWatcher implements WatcherControl {
       }
       this.options.logger.info({}, 'This process now watches the mailboxes');
     }
+    // Alerts left pending (by a crash, or held until the notifier was ready): all of them once, then stale ones.
+    void this.options.processor
+      .deliverPending(this.pendingSwept ? { olderThanMs: STALE_PENDING_MS } : {})
+      .then(() => {
+        this.pendingSwept = true;
+      })
+      .catch((error: Error) =>
+        this.options.logger.warn({ error: error.message }, 'Delivering pending email alerts failed'),
+      );
     const accounts = await this.options.store.watchableAccounts();
     if (!this.running) return;
     const wanted = new Map(accounts.map((a) => [a.id, a]));

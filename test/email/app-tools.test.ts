@@ -1,38 +1,59 @@
 /**
  * Email in the real app: the monitor starts with EMAIL_MONITORING_ENABLED and stops with the app; the model's
- * tools manage mailboxes and rules for the person asking; Clara's own mailbox is read (nothing marked read) and
- * mail is sent through a local SMTP server only with an explicit confirmation.
+ * tools manage mailboxes and rules for the person asking; Clara's own mailbox is for admins, is read (nothing
+ * marked read), and mail is sent through a local SMTP server only after the person confirmed the shown draft in a
+ * later message (driven through the real engine and the fake LLM: the model cannot confirm on its own).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFernetKey } from '../../src/crypto/index.js';
 import type { ToolContext } from '../../src/tools/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { type Dovecot, startDovecot } from '../support/dovecot.js';
+import type { RecordedRequest } from '../support/fake-llm.js';
+import { type FakeLlm, startFakeLlm } from '../support/fake-llm.js';
 import { type SmtpCapture, startSmtpCapture } from '../support/smtp.js';
+import { turn } from '../support/turns.js';
 import { mail, recordingNotifier, until } from './harness.js';
 
 const ALICE = { email: 'alice@example.com', password: 'alice-pw-123' };
 const CLARA = { email: 'clara@example.com', password: 'clara-pw-456' };
 
-const context = (userId: string): ToolContext => ({
+const context = (userId: string, isAdmin = false): ToolContext => ({
   userId,
   conversationId: `discord-dm-${userId}`,
   sessionId: 's1',
   platform: 'discord',
   channelId: '999',
-  isAdmin: false,
+  isAdmin,
 });
+
+/** The confirmation code send_email gave in the conversation so far (tool results and replies). */
+function codeIn(request: RecordedRequest): string {
+  const code = /Confirmation code: ([A-Z2-9]{6})/.exec(JSON.stringify(request.body.messages))?.[1];
+  if (!code) throw new Error('no confirmation code in the conversation');
+  return code;
+}
+
+/** The text of the tool results the model received in this request. */
+function toolResults(request: RecordedRequest): string[] {
+  return (request.body.messages as Array<{ role: string; content: unknown }>)
+    .filter((m) => m.role === 'tool')
+    .map((m) => String(m.content));
+}
 
 describe('email in the app', { timeout: 120_000 }, () => {
   let dovecot: Dovecot;
   let smtp: SmtpCapture;
   let app: TestApp;
+  let fake: FakeLlm;
   const notifier = recordingNotifier();
   beforeAll(async () => {
     dovecot = await startDovecot([ALICE, CLARA]);
     smtp = await startSmtpCapture({ user: CLARA.email, password: CLARA.password });
+    fake = await startFakeLlm({ chunkDelayMs: 1 });
     app = await startTestApp({
       backend: 'sqlite',
+      fake,
       env: {
         EMAIL_MONITORING_ENABLED: 'true',
         EMAIL_ENCRYPTION_KEY: generateFernetKey(),
@@ -51,12 +72,13 @@ describe('email in the app', { timeout: 120_000 }, () => {
   });
   afterAll(async () => {
     await app?.stop();
+    await fake?.close();
     await smtp?.close();
     await dovecot?.dispose();
   });
 
-  const run = async (name: string, args: object, userId = 'discord-1') =>
-    (await app.tools.execute({ name, arguments: JSON.stringify(args) }, context(userId))).content;
+  const run = async (name: string, args: object, userId = 'discord-1', isAdmin = false) =>
+    (await app.tools.execute({ name, arguments: JSON.stringify(args) }, context(userId, isAdmin))).content;
 
   it('offers the email tools and runs the monitor', async () => {
     for (const name of [
@@ -139,53 +161,87 @@ describe('email in the app', { timeout: 120_000 }, () => {
     expect(await run('email_set_quiet_hours', { start_hour: 22, end_hour: 7 })).toBe(
       'Quiet hours 22:00-7:00 UTC set for alice@example.com.',
     );
-    expect(await run('email_set_alert_channel', {})).toBe('Alerts for alice@example.com go to channel 999.');
+    // A channel shows senders and subjects to everyone there: admins only, as /email channel.
+    expect(await run('email_set_alert_channel', { this_channel: true })).toMatch(
+      /^Error: only an admin can send alerts to a channel/,
+    );
+    expect(await run('email_set_alert_channel', { channel_id: '123' })).toMatch(/^Error: only an admin/);
+    expect((await app.email.service.listAccounts('discord-1'))[0]?.alertChannelId).toBeNull();
+    expect(await run('email_set_alert_channel', { this_channel: true }, 'discord-1', true)).toBe(
+      'Alerts for alice@example.com go to channel 999.',
+    );
+    expect(await run('email_set_alert_channel', {}, 'discord-1', true)).toMatch(
+      /^Error: DISCORD_LOG_CHANNEL_ID is not set/,
+    );
+    expect(await run('email_set_alert_channel', { dm: true })).toBe(
+      'Alerts for alice@example.com go to direct messages.',
+    );
     expect(await run('email_disconnect', { email_address: ALICE.email })).toBe('Removed alice@example.com.');
     expect(app.email.watcher?.watching()).toEqual([]);
   });
 
-  it("reads Clara's own mailbox without marking anything read", async () => {
+  it("reads Clara's own mailbox (admins only) without marking anything read", async () => {
     await dovecot.deliver(CLARA.email, mail('Hello Clara', { from: 'Bob <bob@example.org>' }));
     await dovecot.deliver(CLARA.email, mail('Second note'));
-    const list = await run('check_email', { unread_only: true });
+    expect(await run('check_email', { unread_only: true })).toBe(
+      'Error: the tool check_email is only for admins.',
+    );
+    const list = await run('check_email', { unread_only: true }, 'discord-1', true);
     expect(list).toBe(
       '1. From: Sender <sender@example.org>\n   Subject: Second note [UNREAD]\n   Date: Mon, 02 Mar 2026 10:00:00 GMT\n' +
         '2. From: Bob <bob@example.org>\n   Subject: Hello Clara [UNREAD]\n   Date: Mon, 02 Mar 2026 10:00:00 GMT',
     );
-    expect(await run('check_email', { limit: 1 })).toMatch(
+    expect(await run('check_email', { limit: 1 }, 'discord-1', true)).toMatch(
       /^1\. From: Sender <sender@example\.org>\n {3}Subject: Second note \[UNREAD\]/,
     );
     const flags = await dovecot.flags(CLARA.email);
     expect([...flags.values()].some((f) => f.includes('\\Seen'))).toBe(false);
   });
 
-  it('sends only with an explicit confirmation', async () => {
-    const refused = await app.tools.execute(
-      {
-        name: 'send_email',
-        arguments: JSON.stringify({
-          to: 'bob@example.org',
-          subject: 'Hi',
-          body: 'Hello Bob',
-          confirm: false,
-        }),
-      },
-      context('discord-1'),
-    );
-    expect(refused.isError).toBe(true);
-    expect(refused.content).toMatch(/^Not sent: send_email needs confirm=true/);
-    expect(await run('send_email', { to: 'bob@example.org', subject: 'Hi', body: 'Hello Bob' })).toMatch(
-      /invalid arguments.*confirm/,
-    );
-    expect(smtp.messages).toHaveLength(0);
-    expect(
-      await run('send_email', {
-        to: 'bob@example.org',
-        subject: 'Hi Bob',
-        body: 'Hello Bob, see you.',
-        confirm: true,
+  it('sends only after the person confirmed the shown draft in a later message', async () => {
+    const draft = { to: 'bob@example.org', subject: 'Hi Bob', body: 'Hello Bob, see you.' };
+    const owner = { isAdmin: true };
+    expect(await run('send_email', draft)).toBe('Error: the tool send_email is only for admins.');
+
+    // Turn 1: the model drafts, then tries to confirm by itself in the same turn.
+    fake.script(
+      { toolCalls: [{ id: 'c1', name: 'send_email', arguments: draft }] },
+      (request) => ({
+        toolCalls: [
+          { id: 'c2', name: 'send_email', arguments: { ...draft, confirmation_token: codeIn(request) } },
+        ],
       }),
-    ).toBe('Email sent successfully to bob@example.org.');
+      (request) => `Here is the draft. Shall I send it? Confirmation code: ${codeIn(request)}`,
+    );
+    const first = await turn(app.engine, 'Please email Bob that I will see him.', owner);
+    expect(first.last?.type).toBe('done');
+    const [, , third] = fake.chatRequests().slice(-3);
+    const results = toolResults(third as RecordedRequest);
+    expect(results[0]).toMatch(
+      /^Draft \(not sent\):\nFrom: clara@example\.com\nTo: bob@example\.org\nSubject: Hi Bob\n\nHello Bob, see you\.\n\nShow the person this draft/,
+    );
+    expect(results[1]).toMatch(/^Not sent: the person has not answered since the draft was shown/);
+    expect(smtp.messages).toHaveLength(0);
+    const code = codeIn(third as RecordedRequest);
+
+    // Another person, or a changed draft, cannot use the code.
+    expect(await run('send_email', { ...draft, confirmation_token: code }, 'discord-2', true)).toMatch(
+      /^Not sent: that confirmation code is unknown or expired/,
+    );
+
+    // Turn 2: the person agrees; the model sends with the code from the conversation.
+    fake.script(
+      (request) => ({
+        toolCalls: [
+          { id: 'c3', name: 'send_email', arguments: { ...draft, confirmation_token: codeIn(request) } },
+        ],
+      }),
+      'Sent.',
+    );
+    await turn(app.engine, 'Yes, send it.', owner);
+    expect(toolResults(fake.chatRequests().at(-1) as RecordedRequest).at(-1)).toBe(
+      'Email sent successfully to bob@example.org.',
+    );
     expect(smtp.messages).toHaveLength(1);
     const [sent] = smtp.messages;
     expect(sent?.to).toEqual(['bob@example.org']);
@@ -193,13 +249,40 @@ describe('email in the app', { timeout: 120_000 }, () => {
     expect(sent?.user).toBe(CLARA.email);
     expect(sent?.parsed.subject).toBe('Hi Bob');
     expect(sent?.parsed.text?.trim()).toBe('Hello Bob, see you.');
+
+    // Turn 3: the code worked once; a changed draft needs a new confirmation.
+    fake.script(
+      { toolCalls: [{ id: 'c4', name: 'send_email', arguments: { ...draft, confirmation_token: code } }] },
+      'Done.',
+    );
+    await turn(app.engine, 'Send it again please.', owner);
+    expect(toolResults(fake.chatRequests().at(-1) as RecordedRequest).at(-1)).toMatch(
+      /^Not sent: that confirmation code is unknown or expired \(it works once\)\. Draft \(not sent\)/,
+    );
+    const fresh = /Confirmation code: ([A-Z2-9]{6})/.exec(
+      toolResults(fake.chatRequests().at(-1) as RecordedRequest).at(-1) ?? '',
+    )?.[1];
+    expect(fresh).toMatch(/^[A-Z2-9]{6}$/);
+    expect(fresh).not.toBe(code);
+    fake.script(
+      {
+        toolCalls: [
+          {
+            id: 'c5',
+            name: 'send_email',
+            arguments: { ...draft, body: 'Changed text', confirmation_token: fresh },
+          },
+        ],
+      },
+      'Hm.',
+    );
+    await turn(app.engine, `Yes (code ${fresh}).`, owner);
+    expect(toolResults(fake.chatRequests().at(-1) as RecordedRequest).at(-1)).toMatch(
+      /^Not sent: the draft changed since it was shown/,
+    );
+    expect(smtp.messages).toHaveLength(1);
     expect(
-      await run('send_email', {
-        to: 'bob@example.org, eve@example.org',
-        subject: 'x',
-        body: 'y',
-        confirm: true,
-      }),
+      await run('send_email', { ...draft, to: 'bob@example.org, eve@example.org' }, 'discord-1', true),
     ).toMatch(/invalid arguments.*one email address/);
   });
 

@@ -38,6 +38,8 @@ const recentLogs: string[] = [];
 export interface Harness {
   /** EMAIL_ENCRYPTION_KEY of this setup. */
   key: string;
+  dataDir: string;
+  url: string | undefined;
   config: Config;
   db: MainDatabase;
   email: EmailSetup;
@@ -52,11 +54,16 @@ export async function startHarness(
     env?: Record<string, string | undefined>;
     timing?: Parameters<typeof createEmailSetup>[0]['timing'];
     llm?: Parameters<typeof createEmailSetup>[0]['llm'];
+    /** Hold alerts until the test installs `notifier` with `email.useNotifier` (as Clara does until Discord is up). */
+    hold?: boolean;
+    /** Reuse the data dir (SQLite) or database URL (PostgreSQL) and the key of an earlier harness (restarts). */
+    reuse?: { dataDir: string; url?: string | undefined; key: string };
   } = {},
 ): Promise<Harness> {
-  const dataDir = await freshSqliteDir('clara-email-');
-  const key = generateFernetKey();
-  const url = options.backend === 'postgres' ? await freshPostgresUrl('email') : undefined;
+  const dataDir = options.reuse?.dataDir ?? (await freshSqliteDir('clara-email-'));
+  const key = options.reuse?.key ?? generateFernetKey();
+  const url =
+    options.reuse?.url ?? (options.backend === 'postgres' ? await freshPostgresUrl('email') : undefined);
   const config = loadConfig({
     env: {
       DATA_DIR: dataDir,
@@ -82,6 +89,7 @@ export async function startHarness(
     db,
     logger: { info: line('info'), warn: line('warn'), debug: () => {} },
     llm: options.llm,
+    holdAlerts: options.hold === true,
     timing: {
       reconnectBaseMs: 100,
       backoffMaxMs: 500,
@@ -92,9 +100,11 @@ export async function startHarness(
     },
   });
   const notifier = recordingNotifier();
-  email.useNotifier(notifier);
+  if (!options.hold) email.useNotifier(notifier);
   return {
     key,
+    dataDir,
+    url,
     config,
     db,
     email,

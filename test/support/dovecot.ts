@@ -1,6 +1,8 @@
 /**
  * A private Dovecot IMAP server for a test file: temp config, passwd-file users, plaintext IMAP on a random
  * 127.0.0.1 port. Stop and start it again on the same port (restart tests); deliver mail with `doveadm save`.
+ * With `tls`, a self-signed certificate is made with openssl at start: implicit TLS on `tlsPort`, and the plain
+ * port requires STARTTLS before login.
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,6 +26,10 @@ export interface DovecotUser {
 export interface Dovecot {
   host: string;
   port: number;
+  /** Implicit TLS port (with the `tls` option). */
+  tlsPort?: number;
+  /** The self-signed certificate in PEM (with the `tls` option). */
+  certificatePem?: string;
   users: DovecotUser[];
   /** Appends a raw RFC 822 message to the user's INBOX. */
   deliver(email: string, message: string | Buffer): Promise<void>;
@@ -51,10 +57,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-function config(base: string, port: number): string {
+function config(base: string, port: number, tlsPort?: number): string {
+  const ssl =
+    tlsPort === undefined
+      ? 'ssl = no'
+      : `ssl = required\nssl_cert = <${base}/cert.pem\nssl_key = <${base}/key.pem\nssl_min_protocol = TLSv1.2`;
   return `protocols = imap
 listen = 127.0.0.1
-ssl = no
+${ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -80,7 +90,9 @@ service imap-login {
     port = ${port}
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = ${tlsPort ?? 0}
+    ssl = ${tlsPort === undefined ? 'no' : 'yes'}
   }
 }
 `;
@@ -115,6 +127,31 @@ async function waitForExit(pidFile: string, timeoutMs: number): Promise<void> {
 export interface DovecotOptions {
   /** Leave IDLE out of the capabilities (clients must poll). */
   noIdle?: boolean;
+  /** TLS with a fresh self-signed certificate (CN localhost, IP 127.0.0.1): implicit TLS and required STARTTLS. */
+  tls?: boolean;
+}
+
+/** A self-signed certificate for 127.0.0.1 / localhost, valid for two days. */
+async function makeCertificate(base: string): Promise<string> {
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    join(base, 'key.pem'),
+    '-out',
+    join(base, 'cert.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
+  ]);
+  await chmod(join(base, 'key.pem'), 0o600);
+  return readFile(join(base, 'cert.pem'), 'utf8');
 }
 
 export async function startDovecot(users: DovecotUser[], options: DovecotOptions = {}): Promise<Dovecot> {
@@ -130,7 +167,9 @@ export async function startDovecot(users: DovecotUser[], options: DovecotOptions
   const noIdle = options.noIdle
     ? 'imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT UIDPLUS LITERAL+ NAMESPACE CHILDREN\n'
     : '';
-  await writeFile(conf, config(base, port) + noIdle);
+  const tlsPort = options.tls ? await freePort() : undefined;
+  const certificatePem = options.tls ? await makeCertificate(base) : undefined;
+  await writeFile(conf, config(base, port, tlsPort) + noIdle);
   await writeFile(join(base, 'users'), users.map((u) => `${u.email}:{PLAIN}${u.password}\n`).join(''));
   await chown(join(base, 'mail'), MAIL_UID, MAIL_UID);
   const pidFile = join(base, 'run', 'master.pid');
@@ -139,6 +178,7 @@ export async function startDovecot(users: DovecotUser[], options: DovecotOptions
   const dovecot: Dovecot = {
     host: '127.0.0.1',
     port,
+    ...(tlsPort !== undefined ? { tlsPort, certificatePem } : {}),
     users,
     async deliver(email, message) {
       await new Promise<void>((resolve, reject) => {

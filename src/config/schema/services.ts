@@ -70,7 +70,7 @@ export const emailVars = [
     name: 'CLARA_EMAIL_ADDRESS',
     type: text({ pattern: /^[^\s@]+@[^\s@]+$/, expected: 'an email address' }),
     description:
-      "Clara's own mailbox address (with CLARA_EMAIL_PASSWORD enables the email tools and auto-replies).",
+      "Clara's own mailbox address (with CLARA_EMAIL_PASSWORD enables the check_email and send_email tools).",
     group: email,
   }),
   defineVar({
@@ -119,21 +119,38 @@ export const emailVars = [
     name: 'CLARA_EMAIL_CHECK_INTERVAL',
     type: int({ min: 10, max: 86400, unit: 'of seconds' }),
     default: 60,
-    description: "Seconds between checks of Clara's inbox.",
+    description: "Seconds between checks of Clara's inbox by MyPalClara's auto-responder loop.",
+    deprecated:
+      'accepted for compatibility and ignored: Clara has no auto-responder loop (she sends email only when a ' +
+      'person explicitly asks and confirms, never on her own)',
     group: email,
   }),
   defineVar({
     name: 'CLARA_EMAIL_NOTIFY',
     type: bool(),
     default: false,
-    description: 'DM CLARA_EMAIL_NOTIFY_USER about every new email and what Clara did with it.',
+    description: "DM CLARA_EMAIL_NOTIFY_USER about each email MyPalClara's auto-responder handled.",
+    deprecated:
+      'accepted for compatibility and ignored: Clara does not auto-reply, so there is nothing to report (ask ' +
+      'with check_email, or connect the mailbox with `clara email add` for rule-based alerts)',
     group: email,
   }),
   defineVar({
     name: 'CLARA_EMAIL_NOTIFY_USER',
     type: text({ pattern: /^\d{1,20}$/, expected: 'a Discord user id (digits)' }),
-    description: 'Discord user id that receives email notifications.',
+    description: 'Discord user id that received the CLARA_EMAIL_NOTIFY messages.',
+    deprecated: 'accepted for compatibility and ignored, like CLARA_EMAIL_NOTIFY',
     group: email,
+  }),
+  defineVar({
+    name: 'CLARA_EMAIL_ADMIN_ONLY',
+    type: bool(),
+    default: true,
+    description:
+      "Offer check_email and send_email (Clara's own mailbox) to admins only: Discord Administrator or " +
+      'CLARA_ADMIN_ROLE; the terminal and web owner are admins. false = everyone who can talk to Clara.',
+    group: email,
+    isNew: true,
   }),
   defineVar({
     name: 'EMAIL_MONITORING_ENABLED',
@@ -155,6 +172,15 @@ export const emailVars = [
     default: 60,
     description: 'Longest back-off after mailbox errors, in minutes.',
     group: email,
+  }),
+  defineVar({
+    name: 'EMAIL_TLS_CA_FILE',
+    type: filePath(),
+    description:
+      'PEM file of extra certificates (a CA, or a self-signed server certificate) trusted for IMAP and SMTP ' +
+      'connections, for mail servers with a private certificate. Public certificates need nothing.',
+    group: email,
+    isNew: true,
   }),
   defineVar({
     name: 'EMAIL_ENCRYPTION_KEY',

@@ -91,7 +91,8 @@ export const loggingVars = [
   defineVar({
     name: 'DISCORD_LOG_CHANNEL_ID',
     type: text({ pattern: /^\d{1,20}$/, expected: 'a Discord channel id (digits)' }),
-    description: 'Discord channel that mirrors log lines and memory events.',
+    description:
+      'Discord channel that mirrors log lines and memory events; also the channel for channel-wide email alerts.',
     group: 'Logging',
   }),
 ] as const;
