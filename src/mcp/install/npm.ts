@@ -50,7 +50,9 @@ export async function installNpmPackage(
       );
     }
     if (error instanceof CommandError && /ENOENT|Could not read package\.json|ENOTDIR/.test(error.output)) {
-      throw new InstallError(`npm could not read "${spec}": ${firstErrorLine(error.output)}`);
+      throw new InstallError(
+        `npm could not read "${spec}": ${firstErrorLine(error.output) || error.message}`,
+      );
     }
     throw explainNpmFailure(error, `install the npm package "${spec}"`, ctx.env);
   }
