@@ -171,6 +171,8 @@ export interface UploadRecord {
 
 export class FakeDiscordState {
   readonly users = new Map<string, FakeUser>();
+  /** Users whose DMs are closed to the bot: posting in their DM channel fails with 50007. */
+  readonly closedDms = new Set<string>();
   readonly guilds = new Map<string, FakeGuild>();
   readonly channels = new Map<string, FakeChannel>();
   readonly messages = new Map<string, StoredMessage>();

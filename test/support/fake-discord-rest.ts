@@ -165,7 +165,11 @@ export function createRestHandler(deps: RestDependencies) {
     return ok(picked.reverse().map((m) => apiMessage(state, m)));
   });
   route('POST', '/channels/:channel/messages', ({ params, body }) => {
-    const created = createMessage(state, dispatch, channel(params.channel as string).id, body, {
+    const target = channel(params.channel as string);
+    if (target.type === ChannelKind.DM && target.recipientId && state.closedDms.has(target.recipientId)) {
+      throw new DiscordHttpError(403, 50007, 'Cannot send messages to this user');
+    }
+    const created = createMessage(state, dispatch, target.id, body, {
       authorId: state.botUser.id,
     });
     return ok(apiMessage(state, created));

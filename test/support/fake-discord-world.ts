@@ -216,6 +216,12 @@ export function createWorldApi(state: FakeDiscordState, dispatch: Dispatch) {
       state.user(userId);
       return state.dmChannelFor(userId).id;
     },
+    /** Closes (or reopens) the user's DMs to the bot: the bot's DM posts then fail with 50007, as on Discord. */
+    closeDms(userId: string, closed = true): void {
+      state.user(userId);
+      if (closed) state.closedDms.add(userId);
+      else state.closedDms.delete(userId);
+    },
 
     /** A user message (MESSAGE_CREATE); returns its id. Attachments are served by the fake at their `url`. */
     userSays(channelId: string, userId: string, content: string, opts: UserSaysOptions = {}): string {

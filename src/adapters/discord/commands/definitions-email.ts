@@ -21,6 +21,9 @@ export function emailCommand(): SlashCommandBuilder {
           .setDescription('Alert channel (omit: DMs)')
           .addChannelTypes(ChannelType.GuildText),
       )
+      .addBooleanOption((o) =>
+        o.setName('log_channel').setDescription('Use the log channel (DISCORD_LOG_CHANNEL_ID)'),
+      )
       .addStringOption((o) =>
         o.setName('address').setDescription('Only this mailbox (default: all)').setMaxLength(254),
       ),

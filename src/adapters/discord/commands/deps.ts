@@ -61,6 +61,7 @@ export type MemoryCommandsPort = Pick<MemoryEngine, 'count' | 'search' | 'forget
 export type EmailCommandsPort = Pick<
   EmailService,
   | 'monitoringEnabled'
+  | 'logChannelId'
   | 'listAccounts'
   | 'addAccount'
   | 'testAccount'

@@ -27,6 +27,7 @@ const STATE_EMOJI: Record<string, string> = {
   paused: '⚫',
   disabled: '⚫',
   error: '❌',
+  unsupported: '⚠️',
 };
 
 /** The service's input errors are meant for the person: show them as they are. */
@@ -200,13 +201,25 @@ export const emailHandlers: HandlerTable = {
     audited: true,
     guildOnly: true,
     async run(ctx, options) {
-      const channel = options.getChannel('channel');
+      const picked = options.getChannel('channel');
       const address = options.getString('address') ?? undefined;
+      const log = options.getBoolean('log_channel') === true;
+      const logChannel = ctx.deps.email.logChannelId;
+      if (log && picked) throw new CommandError('Give either a channel or log_channel, not both.', 'Email');
+      if (log && !logChannel) {
+        throw new CommandError(
+          'There is no log channel: DISCORD_LOG_CHANNEL_ID is not set. Pick a channel instead.',
+          'Email',
+        );
+      }
+      const channelId = picked?.id ?? (log ? (logChannel as string) : null);
       await ctx.defer(true);
       const updated = await asInput(
-        ctx.deps.email.configure(ctx.userId, address, { alertChannelId: channel?.id ?? null }),
+        ctx.deps.email.configure(ctx.userId, address, { alertChannelId: channelId }),
       );
-      const where = channel ? `<#${channel.id}>` : 'your DMs';
+      const where = channelId
+        ? `<#${channelId}>${log ? ' (the log channel)' : ''}, mentioning you`
+        : 'your DMs';
       await ctx.send({
         embeds: [
           successEmbed(
@@ -216,8 +229,8 @@ export const emailHandlers: HandlerTable = {
         ],
       });
       return {
-        target: channel?.id ?? 'dm',
-        message: `alerts to ${channel ? channel.id : 'DM'} for ${updated.length} account(s)`,
+        target: channelId ?? 'dm',
+        message: `alerts to ${channelId ?? 'DM'} for ${updated.length} account(s)`,
       };
     },
   },
