@@ -234,6 +234,88 @@ document.getElementById('new-conversation').addEventListener('click', async () =
   addStatus('New conversation started. Clara still remembers what matters from before.');
 });
 
+// Email alerts: the owner's recent alerts (GET /api/email/alerts), shown when monitoring is on or alerts exist.
+const alertsEl = document.getElementById('email-alerts');
+const alertsList = document.getElementById('email-alerts-list');
+const alertsCount = document.getElementById('email-alerts-count');
+
+function deliveryText(alert) {
+  const why = alert.deliveryError ? `: ${alert.deliveryError}` : '';
+  switch (alert.deliveryStatus) {
+    case 'sent':
+      return '';
+    case 'pending':
+      return 'Not delivered yet';
+    case 'digest':
+      return 'Waiting for the digest';
+    case 'digest_sent':
+      return 'Sent in a digest';
+    case 'failed':
+      return `Delivery failed (${alert.deliveryAttempts ?? 1} attempt(s)), retried with the next digest${why}`;
+    case 'undeliverable':
+      return `Could not be delivered after ${alert.deliveryAttempts ?? 1} attempts${why}`;
+    default:
+      return alert.deliveryStatus;
+  }
+}
+
+function alertItem(alert) {
+  const item = document.createElement('li');
+  item.className = `email-alert importance-${alert.importance}`;
+  item.dataset.status = alert.deliveryStatus;
+  const line = (className, text) => {
+    const el = document.createElement('div');
+    el.className = className;
+    el.textContent = text;
+    item.append(el);
+    return el;
+  };
+  line('alert-subject', alert.subject || '(No Subject)');
+  const received = new Date(alert.receivedAt);
+  line(
+    'alert-meta',
+    `From ${alert.from} · ${alert.accountAddress} · ${received.toLocaleString()} · ${alert.importance.toUpperCase()}`,
+  );
+  line('alert-why', `Why: ${alert.reason}`);
+  if (alert.summary) line('alert-summary', alert.summary);
+  const delivery = deliveryText(alert);
+  if (delivery) {
+    const el = line('alert-delivery', delivery);
+    if (alert.deliveryStatus === 'failed' || alert.deliveryStatus === 'undeliverable')
+      el.classList.add('problem');
+  }
+  return item;
+}
+
+async function loadAlerts() {
+  let body;
+  try {
+    const response = await fetch('/api/email/alerts?limit=20', { headers: authHeaders });
+    if (!response.ok) return;
+    body = await response.json();
+  } catch {
+    return;
+  }
+  const alerts = body.alerts ?? [];
+  alertsEl.hidden = !body.monitoring && alerts.length === 0;
+  alertsCount.textContent = `(${alerts.length})`;
+  if (alerts.length === 0) {
+    const empty = document.createElement('li');
+    empty.className = 'empty';
+    empty.textContent = 'No email alerts yet.';
+    alertsList.replaceChildren(empty);
+  } else {
+    alertsList.replaceChildren(...alerts.map(alertItem));
+  }
+}
+
+document.getElementById('email-alerts-refresh').addEventListener('click', () => loadAlerts());
+alertsEl.addEventListener('toggle', () => {
+  if (alertsEl.open) loadAlerts();
+});
+setInterval(loadAlerts, 60_000);
+
 await loadStatus();
 await loadHistory();
+await loadAlerts();
 input.focus();
