@@ -39,7 +39,9 @@ export function describeAccount(
 ): string {
   const state = accountState(account);
   const parts = [
-    `${account.emailAddress} (${account.imapServer}:${account.imapPort}${account.imapTls ? ' TLS' : ''})`,
+    state === 'unsupported'
+      ? `${account.emailAddress} (Gmail API)`
+      : `${account.emailAddress} (${account.imapServer}:${account.imapPort}${account.imapTls ? ' TLS' : ''})`,
     state === 'watching' && account.watchMode
       ? `watching (${account.watchMode === 'idle' ? 'push/IDLE' : 'polling'})`
       : state === 'unsupported'

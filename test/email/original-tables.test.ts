@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fernetEncrypt, generateFernetKey } from '../../src/crypto/index.js';
 import { openDatabase } from '../../src/db/index.js';
-import { AlertStore, createCredentialCipher, EmailStore } from '../../src/email/index.js';
+import {
+  AlertStore,
+  accountState,
+  createCredentialCipher,
+  describeAccount,
+  EmailStore,
+} from '../../src/email/index.js';
 import { DIALECTS, type Dialect, execRaw, freshTarget } from '../db/targets.js';
 
 function originalTables(dialect: Dialect, passwordToken: string): string[] {
@@ -26,7 +32,9 @@ function originalTables(dialect: Dialect, passwordToken: string): string[] {
       imap_password, enabled, poll_interval_minutes, last_seen_uid, status, error_count, ping_on_alert,
       alert_channel_id, created_at)
       VALUES ('acc-1', 'discord-42', 'me@icloud.com', 'imap', 'imap.mail.me.com', 993, NULL, '${passwordToken}',
-      'true', 5, '1200', 'active', 0, 'true', '777', '2025-01-02 03:04:05.000000')`,
+      'true', 5, '1200', 'active', 0, 'true', '777', '2025-01-02 03:04:05.000000'),
+      ('acc-2', 'discord-43', 'me@gmail.com', 'gmail', NULL, NULL, NULL, NULL,
+      'true', 5, '18c0a1b2c3d4e5f6', 'active', 0, 'false', NULL, '2025-01-03 03:04:05.000000')`,
     `INSERT INTO email_rules (id, user_id, account_id, name, enabled, priority, rule_definition, importance,
       override_ping, preset_name)
       VALUES ('r-1', 'discord-42', NULL, 'Job Hunting', 'true', 10,
@@ -73,6 +81,13 @@ describe.each(DIALECTS)('original email tables on %s', (dialect) => {
       alertChannelId: '777',
     });
     expect(account?.createdAt?.toISOString()).toBe('2025-01-02T03:04:05.000Z');
+    // A Gmail API row of the original is not watched, and says why.
+    const [gmail] = await store.accounts('discord-43');
+    expect(gmail && accountState(gmail)).toBe('unsupported');
+    expect(gmail && describeAccount(gmail, new Date('2025-02-01T00:00:00Z'))).toBe(
+      'me@gmail.com (Gmail API) · not watched: Gmail API accounts are not supported; re-add with an app password (IMAP)',
+    );
+    expect((await store.watchableAccounts()).map((a) => a.id)).toEqual(['acc-1']);
     const token = await store.encryptedPassword('acc-1');
     expect(createCredentialCipher(key).decrypt(token ?? '')).toBe('app-password');
 
