@@ -38,7 +38,7 @@ describe('email back-off and resume', { timeout: 180_000 }, () => {
         tls: false,
         skipTest: true,
       });
-      await until("five failures", () => retryDelays(h, account.id).length >= 5);
+      await until('five failures', () => retryDelays(h, account.id).length >= 5);
       expect(retryDelays(h, account.id).slice(0, 5)).toEqual([100, 200, 400, 500, 500]);
       const [stored] = await h.email.service.listAccounts('u1');
       expect(stored?.status).toBe('error');
