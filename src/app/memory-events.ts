@@ -1,50 +1,20 @@
 /**
  * Memory events for observers such as the Discord log channel (spec §1.17 log-channel embeds): what was retrieved
  * for a reply, what an extraction changed, the emotional context and the topics stored when a conversation ended.
- * The memory module knows nothing of this: the composition root wraps the engine and the slot it hands out, so
- * every event is plain data taken from the real results.
+ * The memory module only declares the shape (`MemoryActivity`): the composition root wraps the engine and the slot
+ * it hands out, so every event is plain data taken from the real results.
  */
 import type { MemoryRetrieval, MemorySlot } from '../engine/index.js';
 import {
   channelLabel,
   type createConversationFinaliser,
   MEMORY_KINDS,
+  type MemoryActivity,
   type MemoryEngine,
   type MemoryRecord,
 } from '../memory/index.js';
 
-export type MemoryEvent =
-  | {
-      type: 'retrieval';
-      userId: string;
-      /** Key memories, other memories about the person (and the people present), project memories. */
-      counts: { key: number; user: number; project: number };
-      /** The first few memory lines, as the prompt shows them. */
-      samples: string[];
-    }
-  | {
-      type: 'extracted';
-      userId: string;
-      /** `personal` (a DM) or `project` (a shared channel), as stored on the memories. */
-      source?: string;
-      changes: Array<{ event: 'ADD' | 'UPDATE' | 'DELETE'; text: string }>;
-    }
-  | {
-      type: 'emotional';
-      userId: string;
-      arc: string;
-      energy: string;
-      /** `DM` or `#channel`. */
-      channel: string;
-      text: string;
-    }
-  | {
-      type: 'topics';
-      userId: string;
-      topics: Array<{ topic: string; topicType: string; weight: string }>;
-    };
-
-export type MemoryEventListener = (event: MemoryEvent) => void;
+export type MemoryEventListener = (event: MemoryActivity) => void;
 
 /** Listeners of memory events; a listener that throws never disturbs memory work. */
 export class MemoryEvents {
@@ -55,7 +25,7 @@ export class MemoryEvents {
     return () => this.listeners.delete(listener);
   }
 
-  emit(event: MemoryEvent): void {
+  emit(event: MemoryActivity): void {
     for (const listener of this.listeners) {
       try {
         listener(event);

@@ -1,3 +1,4 @@
+export type { MemoryActivity } from './activity.js';
 export * from './bootstrap/index.js';
 export * from './conversation/index.js';
 export {

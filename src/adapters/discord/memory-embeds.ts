@@ -4,24 +4,11 @@
  * emojis, and "Topics Extracted (N)". Footer `user: <first 8 characters of the Discord id>`; colours as the
  * original (memory purple, emotional pink, topic purple). Plain data in, plain embed JSON out.
  */
+import type { MemoryActivity } from '../../memory/index.js';
 import type { MirrorEmbed } from './log-mirror.js';
 
 /** What memory reports (the composition root forwards its memory events). */
-export type MemoryLogEvent =
-  | {
-      type: 'retrieval';
-      userId: string;
-      counts: { key: number; user: number; project: number };
-      samples: string[];
-    }
-  | {
-      type: 'extracted';
-      userId: string;
-      source?: string;
-      changes: Array<{ event: 'ADD' | 'UPDATE' | 'DELETE'; text: string }>;
-    }
-  | { type: 'emotional'; userId: string; arc: string; energy: string; channel: string; text: string }
-  | { type: 'topics'; userId: string; topics: Array<{ topic: string; topicType: string; weight: string }> };
+export type MemoryLogEvent = MemoryActivity;
 
 export const MEMORY_COLOUR = 0xaa55ff;
 export const EMOTIONAL_COLOUR = 0xff69b4;
