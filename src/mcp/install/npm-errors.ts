@@ -35,7 +35,7 @@ const SETTINGS_HINT = 'the registry setting (npm_config_registry or registry= in
 export function explainNpmFailure(error: unknown, what: string, env: NodeJS.ProcessEnv): Error {
   if (!(error instanceof CommandError)) return error instanceof Error ? error : new Error(String(error));
   const output = error.output;
-  const registry = registryOf(output, env);
+  const registry = npmRegistryOrigin(output, env);
   if (/did not finish within/.test(error.message)) {
     const seconds = /within (\d+(?:\.\d+)?) s/.exec(error.message)?.[1];
     return new InstallError(
@@ -67,8 +67,8 @@ export function explainNpmFailure(error: unknown, what: string, env: NodeJS.Proc
   );
 }
 
-/** The registry as origin only (never credentials or a token in the URL). */
-function registryOf(output: string, env: NodeJS.ProcessEnv): string {
+/** The registry as origin only (never credentials or a token in the URL): configured, else seen in npm's output. */
+export function npmRegistryOrigin(output: string, env: NodeJS.ProcessEnv): string {
   const configured = env.npm_config_registry ?? env.NPM_CONFIG_REGISTRY;
   const seen = /(?:request to|GET|PUT)\s+(https?:\/\/\S+)/.exec(output)?.[1];
   for (const candidate of [configured, seen]) {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { explainNpmFailure, firstErrorLine, NPM_NETWORK_ARGS } from './npm-errors.js';
+import { explainNpmFailure, firstErrorLine, NPM_NETWORK_ARGS, npmRegistryOrigin } from './npm-errors.js';
 import { findEntry, readPackageJson } from './project-detect.js';
 import { CommandError, runCommand } from './run-command.js';
 import { type InstallContext, InstallError, type StdioLaunch } from './types.js';
@@ -46,7 +46,7 @@ export async function installNpmPackage(
       /\bE404\b|404 Not Found|is not in this registry/i.test(error.output)
     ) {
       throw new InstallError(
-        `The npm package "${spec}" does not exist in your npm registry (${registryHint(ctx.env)}). Check the name (search with smithery_search or on npmjs.com).`,
+        `The npm package "${spec}" does not exist in your npm registry ${npmRegistryOrigin(error.output, ctx.env)}. Check the name (search with smithery_search or on npmjs.com).`,
       );
     }
     if (error instanceof CommandError && /ENOENT|Could not read package\.json|ENOTDIR/.test(error.output)) {
@@ -85,8 +85,4 @@ function isNodeScript(file: string): boolean {
   } catch {
     return true;
   }
-}
-
-function registryHint(env: NodeJS.ProcessEnv): string {
-  return env.npm_config_registry ?? env.NPM_CONFIG_REGISTRY ?? 'as configured in your .npmrc';
 }
