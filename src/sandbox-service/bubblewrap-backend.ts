@@ -16,7 +16,7 @@ import {
   SandboxError,
   WORKSPACE,
 } from '../sandbox/index.js';
-import { bwrapArgs, type ResourceLimits } from './bwrap-command.js';
+import { BWRAP_PATH, bwrapArgs, type ResourceLimits } from './bwrap-command.js';
 import { type RunOutcome, runIsolated } from './process-runner.js';
 import { pythonResult, shellResult } from './run-results.js';
 import { UNZIP_SCRIPT } from './unzip-script.js';
@@ -65,7 +65,7 @@ export class BubblewrapBackend implements SandboxBackend {
   private readonly running = new Map<string, Set<AbortController>>();
 
   constructor(private readonly options: BubblewrapBackendOptions) {
-    this.bwrap = options.bwrapPath ?? (existsSync('/usr/bin/bwrap') ? '/usr/bin/bwrap' : 'bwrap');
+    this.bwrap = options.bwrapPath ?? BWRAP_PATH;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.prlimit = existsSync('/usr/bin/prlimit') ? '/usr/bin/prlimit' : null;
     const root = process.getuid?.() === 0;

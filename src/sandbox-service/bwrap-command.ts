@@ -51,14 +51,24 @@ const ETC_NETWORK = [
   '/etc/gai.conf',
 ];
 
-/** /bin, /lib … are symlinks into /usr on merged-/usr systems and real folders elsewhere. */
-function systemRootArgs(): string[] {
+/** Where bwrap is: Debian's package path, else the PATH. */
+export const BWRAP_PATH = existsSync('/usr/bin/bwrap') ? '/usr/bin/bwrap' : 'bwrap';
+
+/**
+ * The read-only "image" of a run: the host's /usr (with /bin, /lib … as the symlinks into it they are on merged-/usr
+ * systems, or bound as folders elsewhere) and the few /etc files the loader, Python and TLS need (plus name
+ * resolution with a network). Nothing else of the host.
+ */
+export function systemImageArgs(network: boolean): string[] {
   const args = ['--ro-bind', '/usr', '/usr'];
   for (const dir of SYSTEM_LINKS) {
     const info = lstatOrUndefined(dir);
     if (!info) continue;
     if (info.isSymbolicLink()) args.push('--symlink', readlinkSync(dir), dir);
     else if (info.isDirectory()) args.push('--ro-bind', dir, dir);
+  }
+  for (const file of [...ETC_ALWAYS, ...(network ? ETC_NETWORK : [])]) {
+    if (existsSync(file)) args.push('--ro-bind', file, file);
   }
   return args;
 }
@@ -102,11 +112,8 @@ export function bwrapArgs(options: BwrapCommandOptions): string[] {
     'ALL',
     '--hostname',
     'sandbox',
-    ...systemRootArgs(),
+    ...systemImageArgs(options.network),
   ];
-  for (const file of [...ETC_ALWAYS, ...(options.network ? ETC_NETWORK : [])]) {
-    if (existsSync(file)) args.push('--ro-bind', file, file);
-  }
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
   args.push('--bind', options.workspace, WORKSPACE, '--chdir', WORKSPACE);
   if (options.scriptPath) args.push('--file', '3', options.scriptPath);

@@ -1,6 +1,6 @@
 /** Clara's own sandbox service (`clara sandbox-service`, spec §6.3.2) and its isolated process backend. */
 export { BubblewrapBackend, type BubblewrapBackendOptions } from './bubblewrap-backend.js';
-export type { ResourceLimits } from './bwrap-command.js';
+export { BWRAP_PATH, type ResourceLimits, systemImageArgs } from './bwrap-command.js';
 export { keyMatches, RateLimiter } from './guard.js';
 export {
   type ChooseBackendOptions,

@@ -13,7 +13,8 @@
  * length) before each chunk.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { BWRAP_PATH, systemImageArgs } from '../../src/sandbox-service/index.js';
 
 /** What one fake container is made of. */
 export interface ContainerView {
@@ -28,40 +29,10 @@ export interface ContainerView {
   hostname: string;
 }
 
-export const BWRAP = existsSync('/usr/bin/bwrap') ? '/usr/bin/bwrap' : 'bwrap';
+export const BWRAP = BWRAP_PATH;
 
 /** PATH and HOME of a Debian-based image (python:3.12-slim sets the same). */
 export const IMAGE_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root'];
-
-const SYSTEM_LINKS = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
-const ETC = [
-  '/etc/alternatives',
-  '/etc/ld.so.cache',
-  '/etc/ld.so.conf',
-  '/etc/ld.so.conf.d',
-  '/etc/localtime',
-  '/etc/python3',
-  '/etc/python3.11',
-  '/etc/python3.12',
-  '/etc/ssl',
-  '/etc/ca-certificates',
-];
-const ETC_NETWORK = ['/etc/resolv.conf', '/etc/hosts', '/etc/nsswitch.conf', '/etc/host.conf'];
-
-function systemArgs(): string[] {
-  const args = ['--ro-bind', '/usr', '/usr'];
-  for (const dir of SYSTEM_LINKS) {
-    let info: ReturnType<typeof lstatSync> | undefined;
-    try {
-      info = lstatSync(dir);
-    } catch {
-      continue;
-    }
-    if (info.isSymbolicLink()) args.push('--symlink', readlinkSync(dir), dir);
-    else if (info.isDirectory()) args.push('--ro-bind', dir, dir);
-  }
-  return args;
-}
 
 /** The bwrap command line that runs `argv` inside the container. */
 export function viewArgs(
@@ -76,11 +47,9 @@ export function viewArgs(
     'ALL',
     '--hostname',
     view.hostname,
-    ...systemArgs(),
+    // The same read-only system "image" as the sandbox service's bubblewrap runs.
+    ...systemImageArgs(view.network),
   ];
-  for (const file of [...ETC, ...(view.network ? ETC_NETWORK : [])]) {
-    if (existsSync(file)) args.push('--ro-bind', file, file);
-  }
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/root');
   args.push('--bind', view.tmp, '/tmp', '--bind', view.workspace, '/workspace');
   if (existsSync('/usr/local')) args.push('--bind', view.local, '/usr/local');
