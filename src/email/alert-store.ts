@@ -3,7 +3,7 @@
  * process can never alert twice; the delivery state drives the digest and the per-account rate limit.
  */
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { type EmailAlertsTable, fromDbTime, fromDbTimeOrNull, toDbTime } from '../db/index.js';
 import { isImportance } from './classify.js';
 import type { EmailDb } from './store.js';
@@ -16,6 +16,11 @@ export type NewAlert = Omit<EmailAlert, 'id' | 'messageId' | 'sentAt' | 'deliver
  * so far and the last error: `failed:2:Cannot send messages to this user`. A plain `failed` counts as one attempt.
  */
 const FAILED = /^(failed|undeliverable)(?::(\d+)(?::([\s\S]*))?)?$/;
+/**
+ * Mails with the same Date header (a sender's batch, a client with a coarse clock) are ordered by their IMAP UID,
+ * which grows with each arrival. The UID is stored as text, so it sorts by length first, then by its digits.
+ */
+const UID_LENGTH = sql<number>`length(a.email_uid)`;
 const STATUSES: readonly DeliveryStatus[] = ['pending', 'sent', 'digest', 'digest_sent'];
 
 function decodeStatus(raw: string | null): {
@@ -223,6 +228,8 @@ export class AlertStore {
         eb.or([eb('a.delivery_status', '=', 'digest'), eb('a.delivery_status', 'like', 'failed%')]),
       )
       .orderBy('a.email_received_at')
+      .orderBy(UID_LENGTH)
+      .orderBy('a.email_uid')
       .execute();
     return rows.map(toAlert);
   }
@@ -231,7 +238,12 @@ export class AlertStore {
   async recent(userId: string, limit: number, accountId?: string): Promise<EmailAlert[]> {
     let query = this.select().where('a.user_id', '=', userId);
     if (accountId) query = query.where('a.account_id', '=', accountId);
-    const rows = await query.orderBy('a.email_received_at', 'desc').orderBy('a.id').limit(limit).execute();
+    const rows = await query
+      .orderBy('a.email_received_at', 'desc')
+      .orderBy(UID_LENGTH, 'desc')
+      .orderBy('a.email_uid', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map(toAlert);
   }
 }

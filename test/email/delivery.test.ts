@@ -151,4 +151,25 @@ describe.each(['sqlite', 'postgres'] as const)('alert delivery on %s', (backend)
       await h.close();
     }
   });
+
+  it('lists mails with the same Date header newest arrival first (by IMAP UID, 9 < 10 < 100)', async () => {
+    const h = await startHarness({ backend });
+    try {
+      const account = await pausedAccount(h);
+      for (const [id, subject] of [
+        [10, 'URGENT: second'],
+        [100, 'URGENT: third'],
+        [9, 'URGENT: first'],
+      ] as const) {
+        await h.email.processor.process(account, '7', { ...message(subject), uid: id });
+      }
+      expect((await h.email.service.recentAlerts('u1', 5)).map((a) => a.subject)).toEqual([
+        'URGENT: third',
+        'URGENT: second',
+        'URGENT: first',
+      ]);
+    } finally {
+      await h.close();
+    }
+  });
 });
