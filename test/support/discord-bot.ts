@@ -134,7 +134,7 @@ export function promptText(request: {
 }
 
 /** Polls `check` every 20 ms (for state outside the fake Discord, such as LLM requests) until it holds. */
-export async function waitUntil(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+export async function waitUntil(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

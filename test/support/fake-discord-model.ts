@@ -209,7 +209,7 @@ export class FakeDiscordState {
   }
 
   /** Resolves with the first truthy value of `check`, re-evaluated after every change; rejects after `timeoutMs`. */
-  waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 5_000): Promise<T> {
+  waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 15_000): Promise<T> {
     const first = check();
     if (first) return Promise.resolve(first);
     return new Promise<T>((resolve, reject) => {
