@@ -192,7 +192,12 @@ export class AlertStore {
       // Rows have no creation time; the message's arrival is an upper bound of it.
       query = query.where('a.email_received_at', '<', toDbTime(options.createdBefore));
     }
-    const rows = await query.orderBy('a.email_received_at').limit(200).execute();
+    const rows = await query
+      .orderBy('a.email_received_at')
+      .orderBy(UID_LENGTH)
+      .orderBy('a.email_uid')
+      .limit(200)
+      .execute();
     return rows.map(toAlert);
   }
 
