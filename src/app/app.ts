@@ -234,7 +234,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
         files.close?.();
         backups.close();
         shutdown.abort();
-        await jobs.stop({ timeoutMs });
+        const { pending, running } = jobs.stats();
+        if (pending + running > 0) {
+          logger.info(
+            { pending, running },
+            'Finishing background work (memory extraction, summaries) before exit…',
+          );
+        }
+        // Exchanges still inside MEMORY_EXTRACTION_DELAY_SECONDS are extracted now rather than lost with the process.
+        await jobs.stop({ timeoutMs, runDelayed: true });
         await memory?.close();
         await log.flush();
         await db.close();

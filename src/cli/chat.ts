@@ -27,14 +27,10 @@ export async function runChat(config: Config): Promise<number> {
     } else {
       code = await runPipedChat(app.engine, identity, io);
     }
-    // Let background work from this conversation (summaries, memory) finish before leaving: batched jobs run now
-    // rather than after their delay, and the wait (at most 20 s) keeps the process alive until they are done.
-    app.jobs.runDelayedNow();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([app.jobs.idle(), new Promise((resolve) => (timer = setTimeout(resolve, 20_000)))]);
-    clearTimeout(timer);
   } finally {
-    await app.stop({ timeoutMs: 5_000 });
+    // Stopping runs this conversation's batched background work (summaries, memory) now rather than after its
+    // delay, and waits for it (at most 20 s) before the process leaves.
+    await app.stop({ timeoutMs: 20_000 });
   }
   return code;
 }

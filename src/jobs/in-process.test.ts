@@ -160,4 +160,61 @@ describe('InProcessJobQueue', () => {
     await queue.stop({ timeoutMs: 5_000 });
     expect(finished).toBe(true);
   });
+
+  it('stop({ runDelayed }) runs delayed jobs and those queued behind them, refuses new ones, retries nothing', async () => {
+    const queue = new InProcessJobQueue({ concurrency: 1 });
+    const seen: string[] = [];
+    let failures = 0;
+    queue.register<string>('n', { handler: async (n) => void seen.push(n) });
+    queue.register('fails', {
+      retries: 3,
+      backoffMs: 1,
+      handler: async () => {
+        failures += 1;
+        throw new Error('down');
+      },
+    });
+    queue.start();
+    queue.enqueue('n', 'a', { delayMs: 60_000, key: 'k' });
+    queue.enqueue('n', 'b', { delayMs: 60_000, key: 'k' });
+    queue.enqueue('n', 'c', { delayMs: 60_000 });
+    queue.enqueue('fails', {}, { delayMs: 60_000 });
+    await tick();
+    const stopping = queue.stop({ timeoutMs: 5_000, runDelayed: true });
+    expect(() => queue.enqueue('n', 'late')).toThrow(/stopped/);
+    await stopping;
+    expect(seen).toEqual(['a', 'b', 'c']);
+    expect(failures).toBe(1);
+    expect(queue.stats()).toMatchObject({ pending: 0, running: 0, completed: 3, failed: 1 });
+  });
+
+  it('stop({ runDelayed }) keeps to its time limit: a job that hangs is left, the ones behind it are abandoned', async () => {
+    const warnings: string[] = [];
+    const logger = {
+      warn: (_: unknown, m: string) => void warnings.push(m),
+      error: () => {},
+      debug: () => {},
+    };
+    const queue = new InProcessJobQueue({ concurrency: 1, logger: logger as never });
+    const seen: number[] = [];
+    let release = () => {};
+    const hang = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    queue.register<number>('job', {
+      handler: async (n) => {
+        if (n === 2) await hang;
+        seen.push(n);
+      },
+    });
+    queue.start();
+    for (const n of [1, 2, 3]) queue.enqueue('job', n, { delayMs: 60_000 });
+    await queue.stop({ timeoutMs: 100, runDelayed: true });
+    expect(seen).toEqual([1]);
+    expect(queue.stats()).toMatchObject({ pending: 0, running: 1 });
+    expect(warnings).toEqual(['job queue stopped with jobs still pending', 'job queue stop timed out']);
+    release();
+    await queue.idle();
+    expect(seen).toEqual([1, 2]);
+  });
 });

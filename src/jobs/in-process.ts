@@ -1,7 +1,8 @@
 /**
  * In-process job queue for the embedded default: named jobs, retries with exponential backoff, per-key
  * serialisation (jobs sharing a key run one at a time in enqueue order) and a global concurrency limit.
- * Jobs live in memory: a crash loses what was pending (the PostgreSQL queue is the durable option).
+ * Jobs live in memory: `stop({ runDelayed: true })` (a graceful shutdown) runs what waits for its delay before the
+ * process leaves, but a crash loses what was pending. A durable queue (pg-boss) is not built.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -38,6 +39,9 @@ export class InProcessJobQueue implements JobQueue {
   private completed = 0;
   private failed = 0;
   private started = false;
+  /** No new jobs and no more retries; what is queued may still run (`stop` with `runDelayed`). */
+  private closing = false;
+  /** Nothing more starts. */
   private stopped = false;
 
   constructor(private readonly options: InProcessJobQueueOptions = {}) {
@@ -51,7 +55,7 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   enqueue<P>(name: string, payload: P, options: JobOptions = {}): string {
-    if (this.stopped) throw new Error(`The job queue is stopped; job "${name}" was not accepted.`);
+    if (this.closing) throw new Error(`The job queue is stopped; job "${name}" was not accepted.`);
     if (!this.definitions.has(name)) throw new Error(`Unknown job "${name}": register it before enqueueing.`);
     const job: Job = {
       id: randomUUID(),
@@ -70,7 +74,13 @@ export class InProcessJobQueue implements JobQueue {
     this.pump();
   }
 
-  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
+  async stop(options: { timeoutMs?: number; runDelayed?: boolean } = {}): Promise<void> {
+    const deadline = this.now() + (options.timeoutMs ?? 10_000);
+    this.closing = true;
+    if (options.runDelayed && this.started) {
+      this.runDelayedNow();
+      await this.idleBefore(deadline);
+    }
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
@@ -80,16 +90,19 @@ export class InProcessJobQueue implements JobQueue {
     this.waiting = 0;
     if (abandoned > 0) this.options.logger?.warn({ abandoned }, 'job queue stopped with jobs still pending');
     if (this.running === 0) return this.notifyIdle();
-    const timeoutMs = options.timeoutMs ?? 10_000;
+    await this.idleBefore(deadline);
+    if (this.running > 0) this.options.logger?.warn({ running: this.running }, 'job queue stop timed out');
+  }
+
+  private async idleBefore(deadline: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       this.idle(),
       new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
+        timer = setTimeout(resolve, Math.max(0, deadline - this.now()));
       }),
     ]);
     clearTimeout(timer);
-    if (this.running > 0) this.options.logger?.warn({ running: this.running }, 'job queue stop timed out');
   }
 
   idle(): Promise<void> {
@@ -164,7 +177,7 @@ export class InProcessJobQueue implements JobQueue {
   private handleFailure(job: Job, definition: JobDefinition<unknown>, error: unknown): void {
     const retries = definition.retries ?? 3;
     const log = { job: job.name, jobId: job.id, attempt: job.attempt, err: error };
-    if (job.attempt <= retries && !this.stopped) {
+    if (job.attempt <= retries && !this.closing) {
       const delay = (definition.backoffMs ?? 1_000) * 2 ** (job.attempt - 1);
       this.options.logger?.warn({ ...log, retryInMs: delay }, `job ${job.name} failed; retrying`);
       // The key stays busy while the job waits to retry, so later jobs of the same key keep their order.

@@ -1,6 +1,7 @@
 /**
  * Background work (memory extraction, summaries, …) runs as named jobs so the reply path never waits on it.
- * The in-process queue serves the embedded default; a PostgreSQL queue (pg-boss) comes with scale-out.
+ * The in-process queue serves the embedded default and is the only one built; a durable PostgreSQL queue (pg-boss)
+ * for scale-out is not.
  */
 
 export interface JobOptions {
@@ -30,8 +31,11 @@ export interface JobQueue {
   /** Returns the job id. Throws for an unknown job name. */
   enqueue<P>(name: string, payload: P, options?: JobOptions): string;
   start(): void;
-  /** Stops taking new work; waits for running jobs up to `timeoutMs`, then abandons the rest. */
-  stop(options?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Stops taking new work and retrying failures; waits for running jobs up to `timeoutMs`, then abandons the rest.
+   * With `runDelayed`, jobs waiting for their delay (and those queued behind them) run first, within the same time.
+   */
+  stop(options?: { timeoutMs?: number; runDelayed?: boolean }): Promise<void>;
   /** Resolves when nothing is pending or running (tests, shutdown). */
   idle(): Promise<void>;
   /**

@@ -101,6 +101,31 @@ describe.each(BACKENDS)('memory through the app on %s', (backend) => {
     expect(current!.sourceMessageIds).toContain(told!.id);
   });
 
+  it('a graceful shutdown extracts the exchanges still waiting out the extraction delay; a restart finds them', async () => {
+    const fake = llm.current;
+    const router = routeMemoryLlm(fake);
+    const first = await start(fake, backend, { MEMORY_EXTRACTION_DELAY_SECONDS: '3600' });
+    router.chat('A cat, lovely!');
+    router.extraction(add('Has a cat called Miso'));
+    await turn(first.engine, 'My cat is called Miso');
+    expect(router.extractionRequests()).toHaveLength(0); // waiting for the delay
+    app = undefined;
+    await first.stop({ timeoutMs: 10_000 });
+    expect(router.extractionRequests()).toHaveLength(1);
+    expect(first.logs()).not.toMatch(/jobs still pending/);
+
+    const second = await startTestApp({
+      backend,
+      fake,
+      dataDir: first.dataDir,
+      ...(first.databaseUrl ? { databaseUrl: first.databaseUrl } : {}),
+      env: memoryEnv(fake, { MEMORY_EXTRACTION_DELAY_SECONDS: '3600' }),
+    });
+    app = second;
+    const facts = await second.memory!.engine.list(TESS, { kinds: ['fact'] });
+    expect(facts.map((f) => f.text)).toEqual(['Has a cat called Miso']);
+  });
+
   it("isolation: another user's turn never sees the first user's memories", async () => {
     const fake = llm.current;
     const router = routeMemoryLlm(fake);
